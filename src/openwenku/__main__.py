@@ -1,0 +1,3 @@
+from openwenku.cli import main
+
+main()

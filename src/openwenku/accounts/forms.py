@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import throttling
+from .models import User
+from .services import DUPLICATE_EMAIL_MESSAGE, email_in_use
+from .validators import clean_display_name, validate_username_not_email
+
+
+class MemberFieldsMixin:
+    """Cleaning shared by registration and profile: display name and e-mail."""
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data.get("display_name"))
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data.get("email", "").strip())
+        if email_in_use(email, exclude_pk=self.instance.pk):
+            raise ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
+        return email
+
+
+class RegisterForm(MemberFieldsMixin, UserCreationForm):
+    """Validation for a new member; ``services.user_register`` creates it."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["display_name"].help_text = _(
+            "Optional. Shown to others instead of your username (masked on public pages)."
+        )
+        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self.fields["username"].validators.append(validate_username_not_email)
+        self.fields["username"].help_text = _(
+            "Required. 150 characters or fewer. Letters, digits and . + - _ only."
+        )
+
+
+class ProfileForm(MemberFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("display_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["display_name"].help_text = _("Leave empty to be shown by your username.")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, taking a username or an e-mail address, with throttling."""
+
+    username = UsernameField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct username or e-mail address and password. "
+            "Note that the password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # AuthenticationForm sizes the field for usernames; e-mail addresses are longer.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        ip = throttling.client_ip(self.request)
+        if username and throttling.is_locked_out(username, ip):
+            minutes = max(1, throttling.window_seconds() // 60)
+            raise ValidationError(
+                ngettext(
+                    "Too many failed login attempts. Please wait %(minutes)d minute "
+                    "and try again, or reset your password.",
+                    "Too many failed login attempts. Please wait %(minutes)d minutes "
+                    "and try again, or reset your password.",
+                    minutes,
+                ),
+                code="too_many_attempts",
+                params={"minutes": minutes},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if username and getattr(exc, "code", None) == "invalid_login":
+                throttling.record_failure(username, ip)
+            raise
+        if username:
+            throttling.clear_failures(username, ip)
+        return cleaned
+
+    def get_invalid_login_error(self):
+        return ValidationError(self.error_messages["invalid_login"], code="invalid_login")

@@ -1,0 +1,151 @@
+"""Account pages. Django's auth views do the work; these only configure them."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, UpdateView
+
+from openwenku.core.models import SiteConfiguration
+
+from . import services
+from .forms import LoginForm, ProfileForm, RegisterForm
+from .models import User
+
+BACKEND = "openwenku.accounts.backends.UsernameOrEmailBackend"
+
+
+def _login_backend() -> str:
+    """The backend recorded in the session for a member logged in without a password check."""
+    backends = settings.AUTHENTICATION_BACKENDS
+    return BACKEND if BACKEND in backends else backends[0]
+
+
+class SiteContextMixin:
+    """Django's login and logout views put a ``sites`` framework ``site`` in the
+    context, hiding the site texts that base.html reads from ``site``."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
+
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+@method_decorator(never_cache, name="dispatch")
+class RegisterView(auth_views.RedirectURLMixin, FormView):
+    form_class = RegisterForm
+    template_name = "accounts/register.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_default_redirect_url(self):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context[self.redirect_field_name] = self.get_redirect_url()
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.user_register(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                display_name=data.get("display_name", ""),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                target = {"password": "password2"}.get(field, field)
+                form.add_error(target if target in form.fields else None, errors)
+            return self.form_invalid(form)
+        login(self.request, user, backend=_login_backend())
+        messages.success(
+            self.request,
+            gettext("Welcome, %(name)s! Your account has been created.")
+            % {"name": user.public_name},
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class LoginView(SiteContextMixin, auth_views.LoginView):
+    authentication_form = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(SiteContextMixin, auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, gettext("You have been logged out."))
+        return response
+
+
+class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+    success_url = reverse_lazy("accounts:profile")
+    success_message = _("Your profile has been saved.")
+    # Not "user": that would hide the logged-in member the page header shows.
+    context_object_name = "profile"
+
+    def get_object(self, queryset=None):
+        # A separate instance: a rejected form must not change the name in the page header.
+        return User.objects.get(pk=self.request.user.pk)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    # Not registration/password_reset_*: django.contrib.admin is installed
+    # first and ships templates under those names, which would win.
+    email_template_name = "accounts/email/password_reset_email.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        # The configured public address, when there is one, rather than the
+        # request's Host header, which a client chooses.
+        return {
+            "site_name": SiteConfiguration.current()["site_name"],
+            "site_url": settings.SITE_URL,
+        }
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

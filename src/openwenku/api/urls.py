@@ -1,0 +1,26 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+
+from .auth import AUTH
+from .routers import router
+
+api = NinjaAPI(
+    title="OpenWenku API",
+    version="1",
+    urls_namespace="api",
+    auth=AUTH,
+    description="Upload documents, follow their conversion, list your documents. "
+    "Authenticate with `Authorization: Bearer <token>` (POST /api/auth/token) or a session.",
+)
+api.add_router("/", router)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)

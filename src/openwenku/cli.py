@@ -1,0 +1,18 @@
+"""The ``openwenku`` console command: every Django management command, plus
+``serve``, ``worker`` and ``import`` (management commands of this project)."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openwenku.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "openwenku"
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

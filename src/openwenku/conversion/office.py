@@ -1,0 +1,118 @@
+"""Office formats to PDF with headless LibreOffice.
+
+Each run gets its own profile directory, pre-seeded with settings that refuse
+macros, link updates and untrusted linked content, and runs inside the sandbox
+(see sandbox.py) with a timeout that kills the whole process group. A later
+issue replaces the cold start with a pool of warm instances; callers only see
+``to_pdf``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+
+from . import sandbox
+from .errors import ConversionError
+
+# What the uploader calls the format, for messages.
+FORMAT_NAMES = {
+    "doc": "Word", "docx": "Word", "wps": "WPS 文字", "rtf": "RTF", "odt": "OpenDocument 文本",
+    "txt": "文本", "ppt": "PowerPoint", "pptx": "PowerPoint", "odp": "OpenDocument 演示文稿",
+    "xls": "Excel", "xlsx": "Excel", "ods": "OpenDocument 电子表格", "epub": "EPUB",
+}
+
+# Refuse macros, link updates and untrusted linked images; no first-start wizard.
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>1</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Save/Document"><prop oor:name="AutoSave" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Recovery/AutoSave"><prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+# Extension LibreOffice sees: it sniffs content too, but the name picks the filter family.
+_INPUT_EXT = {"wps": "wps", "txt": "txt", "epub": "docx"}
+
+
+def _profile(scratch: Path) -> Path:
+    profile = scratch / "profile"
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    return profile
+
+
+def _run(cmd: list[str], *, scratch: Path, timeout: float) -> sandbox.Completed:
+    conf = settings.OPENWENKU
+    try:
+        return sandbox.run(
+            cmd,
+            timeout=timeout,
+            workdir=scratch,
+            memory_bytes=conf["WORKER_MEMORY_MB"] * 1024 * 1024,
+            sandbox=sandbox.bubblewrap_available(conf["SANDBOX"]),
+        )
+    except sandbox.Timeout as exc:
+        raise ConversionError(
+            f"转换超时（超过 {exc.seconds:.0f} 秒），文件可能已损坏或过于复杂",
+            retryable=True,
+        ) from None
+
+
+def _text_to_utf8(source: Path, target: Path, encoding: str | None) -> None:
+    raw = source.read_bytes()
+    text = raw.decode(encoding or "utf-8", errors="replace")
+    target.write_text(text.replace("\r\n", "\n").lstrip("\ufeff"), encoding="utf-8")
+
+
+def _epub_to_docx(source: Path, target: Path, scratch: Path, timeout: float) -> None:
+    pandoc = shutil.which("pandoc")
+    if not pandoc:
+        raise ConversionError("本站暂不支持 EPUB 电子书（服务器未安装 pandoc）")
+    # --sandbox: pandoc reads nothing but its input and writes nothing but its output.
+    done = _run(
+        [pandoc, "--sandbox", "-f", "epub", "-t", "docx", "-o", str(target), str(source)],
+        scratch=scratch, timeout=timeout,
+    )
+    if done.returncode != 0 or not target.exists():
+        raise ConversionError("不是有效的 EPUB 电子书，无法读取")
+
+
+def to_pdf(source: Path, *, fmt: str, scratch: Path, encoding: str | None = None) -> Path:
+    """Convert ``source`` (already sniffed as ``fmt``) to a PDF inside ``scratch``."""
+    timeout = settings.OPENWENKU["CONVERT_TIMEOUT"]
+    indir, outdir = scratch / "in", scratch / "out"
+    indir.mkdir(parents=True, exist_ok=True)
+    outdir.mkdir(parents=True, exist_ok=True)
+    work = indir / f"document.{_INPUT_EXT.get(fmt, fmt)}"
+    cmd = [settings.OPENWENKU["SOFFICE"]]
+    if fmt == "txt":
+        _text_to_utf8(source, work, encoding)
+        cmd.append("--infilter=Text (encoded):UTF8,LF,,,")
+    elif fmt == "epub":
+        _epub_to_docx(source, work, scratch, timeout)
+    else:
+        shutil.copyfile(source, work)
+    cmd += [
+        f"-env:UserInstallation={_profile(scratch).as_uri()}",
+        "--headless", "--invisible", "--norestore", "--nolockcheck", "--nologo",
+        "--nodefault", "--convert-to", "pdf", "--outdir", str(outdir), str(work),
+    ]
+    done = _run(cmd, scratch=scratch, timeout=timeout)
+    pdf = outdir / "document.pdf"
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        name = FORMAT_NAMES.get(fmt, fmt.upper())
+        if done.returncode not in (0, 81) and done.returncode < 0:
+            raise ConversionError(f"转换程序异常退出，文件可能已损坏（{name} 文件）", retryable=True)
+        raise ConversionError(f"文件已损坏或不是有效的 {name} 文件，无法转换")
+    return pdf

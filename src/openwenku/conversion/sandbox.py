@@ -1,0 +1,170 @@
+"""Run a foreign-file converter with hard limits.
+
+Every converter process gets: a new session (so the whole process group can be
+killed), a wall-clock timeout, an address-space limit, and, when bubblewrap is
+available, a private view of the file system holding only the system
+libraries, fonts and its own scratch directory, with no network at all. A
+hostile document can then neither fetch a URL nor read a local path it names
+(another user's upload, /etc/passwd), whatever the converter does.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import shutil
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# Read-only system paths a converter needs; everything else is invisible.
+_RO_PATHS = [
+    "/usr",
+    "/etc/fonts",
+    "/etc/ld.so.cache",
+    "/etc/alternatives",
+    "/etc/libreoffice",
+    "/etc/localtime",
+    "/etc/ssl/certs",
+]
+
+
+@dataclass
+class Completed:
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool
+    seconds: float
+
+
+class Timeout(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(f"timed out after {seconds:.0f} s")
+        self.seconds = seconds
+
+
+def bubblewrap_available(mode: str = "auto") -> bool:
+    if mode in ("off", "0", "false", "no"):
+        return False
+    path = shutil.which("bwrap")
+    if not path:
+        if mode in ("on", "1", "true", "yes", "required"):
+            raise RuntimeError("OPENWENKU_SANDBOX requires bubblewrap (bwrap), not installed")
+        return False
+    return _bwrap_works(path)
+
+
+_bwrap_checked: dict[str, bool] = {}
+
+
+def _bwrap_works(path: str) -> bool:
+    # Some containers forbid user namespaces; fall back to limits only.
+    if path not in _bwrap_checked:
+        try:
+            ok = subprocess.run(
+                [path, "--unshare-all", "--ro-bind", "/usr", "/usr", "--dev", "/dev",
+                 "/usr/bin/true"],
+                capture_output=True, timeout=10, check=False,
+            ).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            ok = False
+        if not ok:
+            logger.warning("bubblewrap is installed but cannot create a sandbox here")
+        _bwrap_checked[path] = ok
+    return _bwrap_checked[path]
+
+
+def sandboxed(cmd: list[str], *, workdir: Path) -> list[str]:
+    """Wrap ``cmd`` so it runs with ``workdir`` as its only writable, visible data."""
+    wrapped = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
+    for p in _RO_PATHS:
+        wrapped += ["--ro-bind-try", p, p]
+    for link in ("bin", "lib", "lib64", "sbin", "lib32", "libx32"):
+        if os.path.islink(f"/{link}"):
+            wrapped += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+    wrapped += [
+        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        "--bind", str(workdir), str(workdir),
+        "--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", "/tmp",
+        "--chdir", str(workdir), "--",
+    ]
+    return wrapped + cmd
+
+
+def _limits(memory_bytes: int | None):
+    def apply():
+        os.setsid()
+        if memory_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def run(
+    cmd: list[str],
+    *,
+    timeout: float,
+    workdir: Path,
+    memory_bytes: int | None = None,
+    sandbox: bool = False,
+    env: dict[str, str] | None = None,
+) -> Completed:
+    """Run ``cmd``; on timeout kill its whole process group and raise Timeout."""
+    import time
+
+    if sandbox:
+        cmd = sandboxed(cmd, workdir=workdir)
+    base_env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(workdir),
+        "TMPDIR": str(workdir),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        # Belt and braces without a sandbox: no proxy reachable, no network fetches.
+        "http_proxy": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+        "no_proxy": "",
+    }
+    base_env.update(env or {})
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        cmd,
+        cwd=workdir,
+        env=base_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limits(memory_bytes),  # noqa: PLW1509 - no threads touch this
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        raise Timeout(timeout) from None
+    except BaseException:
+        kill_group(proc)
+        raise
+    return Completed(
+        returncode=proc.returncode,
+        stdout=out.decode("utf-8", "replace"),
+        stderr=err.decode("utf-8", "replace"),
+        timed_out=False,
+        seconds=time.monotonic() - started,
+    )
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, ValueError):
+        pass

@@ -1,0 +1,55 @@
+"""State changes of a document's conversion: claim, progress, finish, fail.
+
+The document row is the truth. A conversion first claims the row with a lease
+(one atomic UPDATE), so two workers never convert the same document and a
+worker that died leaves a row another worker can take once the lease expires.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from openwenku.documents.models import Document
+
+logger = logging.getLogger(__name__)
+
+
+def conversion_claim(*, document_id: int, worker_id: str) -> Document | None:
+    """Take the lease on a document that needs converting, or return None."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.OPENWENKU["LEASE_SECONDS"])
+    claimable = Q(status=Document.Status.UPLOADED) | Q(
+        status=Document.Status.CONVERTING, lease_expires_at__lt=now
+    )
+    updated = Document.objects.filter(claimable, pk=document_id).update(
+        status=Document.Status.CONVERTING,
+        lease_owner=worker_id[:64],
+        lease_expires_at=lease,
+        attempts=F("attempts") + 1,
+        failure_reason="",
+    )
+    if not updated:
+        return None
+    return Document.objects.get(pk=document_id)
+
+
+def conversion_extend_lease(*, document: Document, worker_id: str) -> None:
+    lease = timezone.now() + timedelta(seconds=settings.OPENWENKU["LEASE_SECONDS"])
+    Document.objects.filter(pk=document.pk, lease_owner=worker_id).update(lease_expires_at=lease)
+
+
+def conversion_fail(*, document: Document, worker_id: str, reason: str) -> None:
+    with transaction.atomic():
+        Document.objects.filter(pk=document.pk, lease_owner=worker_id).update(
+            status=Document.Status.FAILED,
+            failure_reason=reason[:1000],
+            lease_owner="",
+            lease_expires_at=None,
+        )
+    logger.info("document %s failed: %s", document.pk, reason)

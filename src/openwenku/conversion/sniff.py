@@ -1,0 +1,532 @@
+"""Decide an uploaded file's real type from its content, before any converter runs.
+
+The file name is never trusted: the claimed extension only fills ``Sniffed.note``
+and breaks ties the bytes cannot settle (Kingsoft WPS vs Word).  Written for
+hostile input: every read is bounded, ZIP members are never expanded past a small
+cap, XML is searched as bytes and never parsed, OLE streams are never materialised
+beyond the file's own size, and every failure surfaces as :class:`UnsupportedFile`
+carrying a reason users can read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import os
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+
+import olefile
+
+FORMATS = frozenset("pdf doc docx wps rtf odt txt ppt pptx odp xls xlsx ods epub".split())
+
+_HEAD_BYTES = 1 << 20  # read from the start of every file, never more
+_NUL_WINDOW = 64 << 10  # a NUL in here means binary (UTF-16/32 aside)
+_GB_WINDOW = 64 << 10  # bytes whose characters are weighed for the GB18030 guess
+_DETECT_WINDOW = 256 << 10  # bytes handed to charset_normalizer
+_MEMBER_CAP = 1 << 20  # at most this much of a ZIP member is decompressed
+_MAX_CENTRAL_DIR = 2 << 20  # larger ZIP directories are refused, not parsed
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    format: str  # one of FORMATS
+    encrypted: bool  # True when opening needs a password
+    encoding: str | None = None  # txt only: a codec name Python accepts
+    note: str = ""  # set when the claimed extension disagrees with the content
+
+
+class UnsupportedFile(Exception):
+    """The file cannot be handled; ``reason`` is a Simplified Chinese sentence for users."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+_FORMAT_NAMES = {
+    "pdf": "PDF 文档",
+    "doc": "Word 97-2003 文档",
+    "docx": "Word 文档",
+    "wps": "WPS/Works 文字文档",
+    "rtf": "RTF 文档",
+    "odt": "OpenDocument 文本文档",
+    "txt": "纯文本",
+    "ppt": "PowerPoint 97-2003 演示文稿",
+    "pptx": "PowerPoint 演示文稿",
+    "odp": "OpenDocument 演示文稿",
+    "xls": "Excel 97-2003 工作簿",
+    "xlsx": "Excel 工作簿",
+    "ods": "OpenDocument 电子表格",
+    "epub": "EPUB 电子书",
+}
+# Extensions naming a format (or a variant the converters treat alike).
+_EXT_FORMAT = {f: f for f in FORMATS} | {
+    **dict.fromkeys(("dot",), "doc"),
+    **dict.fromkeys(("docm", "dotx", "dotm"), "docx"),
+    **dict.fromkeys(("xlt", "et", "ett"), "xls"),
+    **dict.fromkeys(("xlsm", "xlsb", "xltx", "xltm"), "xlsx"),
+    **dict.fromkeys(("pps", "pot", "dps", "dpt"), "ppt"),
+    **dict.fromkeys(("pptm", "ppsx", "ppsm", "potx", "potm"), "pptx"),
+    **dict.fromkeys(("wpt",), "wps"),
+    **dict.fromkeys(("ott", "odm"), "odt"),
+    **dict.fromkeys(("ots",), "ods"),
+    **dict.fromkeys(("otp",), "odp"),
+    **dict.fromkeys(("text", "csv", "tsv", "md", "log"), "txt"),
+}
+_OOXML_OF = {"doc": "docx", "docx": "docx", "xls": "xlsx", "xlsx": "xlsx", "ppt": "pptx"}
+_OOXML_OF |= {"pptx": "pptx"}
+_KIND_LABELS = {
+    **dict.fromkeys(("doc", "docx"), "Word 文档"),
+    "wps": "WPS 文字文档",
+    **dict.fromkeys(("xls", "xlsx"), "Excel 工作簿"),
+    **dict.fromkeys(("ppt", "pptx"), "PowerPoint 演示文稿"),
+    **dict.fromkeys(("odt", "ods", "odp"), "OpenDocument 文档"),
+    "epub": "EPUB 电子书",
+    "pdf": "PDF 文档",
+}
+
+
+def sniff_file(path: str | os.PathLike, claimed_ext: str = "") -> Sniffed:
+    """Return the real format of ``path``; raise UnsupportedFile for anything else."""
+    ext = str(claimed_ext or "").strip().lstrip(".").lower()
+    try:
+        result = _sniff(os.fspath(path), ext)
+    except UnsupportedFile:
+        raise
+    except OSError as exc:
+        raise UnsupportedFile("无法读取文件，请重新上传") from exc
+    except Exception as exc:  # hostile input must never escape as anything else
+        raise _corrupt(ext) from exc
+    return _with_note(result, ext)
+
+
+def _with_note(result: Sniffed, ext: str) -> Sniffed:
+    if not ext or _EXT_FORMAT.get(ext) == result.format:
+        return result
+    name = _FORMAT_NAMES[result.format]
+    gap = " " if name[0].isascii() else ""
+    note = f"文件扩展名为 .{ext}，但内容是{gap}{name}，已按实际类型处理"
+    return dataclasses.replace(result, note=note)
+
+
+def _corrupt(ext: str) -> UnsupportedFile:
+    label = _KIND_LABELS.get(_EXT_FORMAT.get(ext, ""))
+    if label:
+        return UnsupportedFile(f"文件已损坏：不是有效的 {label}")
+    return UnsupportedFile("文件已损坏：无法识别文件结构")
+
+
+def _sniff(path: str, ext: str) -> Sniffed:
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        head = f.read(_HEAD_BYTES)
+    if not head:
+        raise UnsupportedFile("文件为空（0 字节）")
+    if head.startswith(_OLE_MAGIC):
+        return _sniff_ole(path, ext, size)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _sniff_zip(path, ext)
+    if b"%PDF-" in head[:1024]:
+        # /Encrypt with an empty user password opens fine; pypdfium2 decides later.
+        return Sniffed("pdf", False)
+    if re.match(rb"(?:\xef\xbb\xbf)?\s*\{\\rtf", head[:1024]):
+        return Sniffed("rtf", False)
+    if head.startswith(b"\xdb\xa5\x2d\x00"):  # Word for Windows 2.0
+        return Sniffed("doc", False)
+    label = _binary_label(head)
+    if label:
+        raise UnsupportedFile(f"不支持的文件类型：{label}")
+    return _sniff_text(head, complete=len(head) >= size)
+
+
+# --- known non-documents ------------------------------------------------------
+
+_MAGIC = (
+    (b"\x7fELF", "可执行程序"),
+    (b"\xca\xfe\xba\xbe", "可执行程序"),
+    (b"\xcf\xfa\xed\xfe", "可执行程序"),
+    (b"\xce\xfa\xed\xfe", "可执行程序"),
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF87a", "GIF 图片"),
+    (b"GIF89a", "GIF 图片"),
+    (b"II*\x00", "TIFF 图片"),
+    (b"MM\x00*", "TIFF 图片"),
+    (b"8BPS", "Photoshop 图像"),
+    (b"ID3", "MP3 音频"),
+    (b"\xff\xfb", "MP3 音频"),
+    (b"\xff\xf3", "MP3 音频"),
+    (b"fLaC", "FLAC 音频"),
+    (b"OggS", "Ogg 音视频"),
+    (b"MThd", "MIDI 音频"),
+    (b"\x1a\x45\xdf\xa3", "MKV/WebM 视频"),
+    (b"FLV\x01", "FLV 视频"),
+    (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", "WMV/WMA 音视频"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"Rar!\x1a\x07", "RAR 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"\xfd7zXZ\x00", "xz 压缩包"),
+    (b"\x28\xb5\x2f\xfd", "zstd 压缩包"),
+    (b"MSCF", "CAB 压缩包"),
+    (b"SQLite format 3\x00", "SQLite 数据库"),
+    (b"AT&TFORM", "DjVu 文档"),
+    (b"ITSF", "CHM 帮助文件"),
+)
+_RIFF_LABELS = {b"WEBP": "WebP 图片", b"WAVE": "WAV 音频", b"AVI ": "AVI 视频"}
+_HEIF_BRANDS = (b"heic", b"heix", b"heif", b"mif1", b"msf1", b"avif")
+
+
+def _binary_label(head: bytes) -> str | None:
+    """Name well-known non-document formats, or None."""
+    for magic, label in _MAGIC:
+        if head.startswith(magic):
+            return label
+    binary = b"\x00" in head[:64]  # guards the short, text-like signatures below
+    if head.startswith(b"MZ") and binary:
+        return "可执行程序"
+    if head.startswith((b"CAJ", b"HN", b"KDH ")) and binary:
+        return "CAJ 文档（知网格式）"
+    if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":
+        return "BMP 图片"
+    if re.match(rb"BZh[1-9]1AY&SY", head):
+        return "bzip2 压缩包"
+    if head.startswith(b"RIFF"):
+        return _RIFF_LABELS.get(head[8:12], "RIFF 多媒体文件")
+    if head[4:8] == b"ftyp":
+        return "HEIC/AVIF 图片" if head[8:12] in _HEIF_BRANDS else "MP4/MOV 音视频"
+    if head[0x8001:0x8006] == b"CD001":
+        return "光盘映像（ISO）"
+    return None
+
+
+# --- OLE2 / Compound File Binary ---------------------------------------------
+
+
+class _BoundedOleFile(olefile.OleFileIO):
+    """OleFileIO that never materialises a stream larger than the file itself.
+
+    olefile reads a whole stream into memory and trusts declared sizes, so a
+    sector chain looping on itself with a huge declared size would be read
+    forever.  Overrides olefile 0.47 internals (pinned in pyproject.toml).
+    """
+
+    def _open(self, start, size=olefile.olefile.UNKNOWN_SIZE, force_FAT=False):
+        use_fat = force_FAT or size >= self.minisectorcutoff
+        return super()._open(start, min(size, self._filesize), force_FAT=use_fat)
+
+    def read_head(self, name: str, limit: int) -> bytes:
+        """Read at most ``limit`` bytes from the start of stream ``name``."""
+        entry = self.direntries[self._find(name)]
+        if entry.entry_type != olefile.STGTY_STREAM:
+            raise OSError(f"{name!r} is not a stream")
+        if entry.size < self.minisectorcutoff:
+            return self.openstream(name).read(limit)
+        return self._open(entry.isectStart, min(entry.size, limit), force_FAT=True).read(limit)
+
+
+def _check_ole_header(path: str, size: int) -> None:
+    """Refuse headers whose FAT/DIFAT/MiniFAT counts cannot fit in the file.
+
+    olefile walks the DIFAT chain as many times as the header says, so a
+    self-referencing chain with a huge count would take forever.
+    """
+    with open(path, "rb") as f:
+        header = f.read(512)
+    if len(header) < 512:
+        raise OSError("truncated OLE header")
+    shift = struct.unpack_from("<H", header, 30)[0]
+    if shift not in (9, 12):
+        raise OSError("bad OLE sector size")
+    sectors = size >> shift
+    fat_sectors, mini_fat_sectors, difat_sectors = (
+        struct.unpack_from("<I", header, offset)[0] for offset in (44, 64, 72)
+    )
+    fat_needed = sectors // ((1 << shift) // 4) + 1
+    if fat_sectors > 2 * fat_needed + 8 or difat_sectors > sectors or mini_fat_sectors > sectors:
+        raise OSError("OLE header counts exceed the file size")
+
+
+def _sniff_ole(path: str, ext: str, size: int) -> Sniffed:
+    try:
+        _check_ole_header(path, size)
+        with _BoundedOleFile(path) as ole:
+            return _classify_ole(ole, ext)
+    except UnsupportedFile:
+        raise
+    except Exception as exc:
+        raise _corrupt(ext) from exc
+
+
+def _classify_ole(ole: _BoundedOleFile, ext: str) -> Sniffed:
+    if ole.exists("EncryptedPackage"):  # password- or IRM-protected OOXML
+        return Sniffed(_OOXML_OF.get(_EXT_FORMAT.get(ext, ""), "docx"), True)
+    # Rights-managed (IRM) binary documents carry only a placeholder body.
+    drm = ole.exists("\x09DRMContent") or ole.exists("\x06DataSpaces")
+    if ole.exists("WordDocument"):
+        fmt = "wps" if _EXT_FORMAT.get(ext) == "wps" else "doc"
+        return Sniffed(fmt, drm or _word_encrypted(ole, ext))
+    for stream in ("Workbook", "Book"):
+        if ole.exists(stream):
+            return Sniffed("xls", drm or _xls_encrypted(ole, stream))
+    if ole.exists("PowerPoint Document"):
+        return Sniffed("ppt", drm or _ppt_encrypted(ole))
+    if ole.exists("CONTENTS") or ole.exists("MatOST"):  # Microsoft Works word processor
+        return Sniffed("wps", False)
+    raise UnsupportedFile(_ole_unsupported_reason(ole))
+
+
+def _word_encrypted(ole: _BoundedOleFile, ext: str) -> bool:
+    fib = ole.read_head("WordDocument", 64)
+    if len(fib) < 12:
+        raise _corrupt(ext or "doc")
+    return bool(struct.unpack_from("<H", fib, 0x0A)[0] & 0x0100)  # FIB fEncrypted
+
+
+def _xls_encrypted(ole: _BoundedOleFile, stream: str) -> bool:
+    """A FILEPASS record before the first EOF means the workbook is encrypted."""
+    data = ole.read_head(stream, 64 << 10)
+    pos = 0
+    while pos + 4 <= len(data):
+        record, length = struct.unpack_from("<HH", data, pos)
+        if record == 0x002F:
+            return True
+        if record == 0x000A:
+            return False
+        pos += 4 + length
+    return False
+
+
+def _ppt_encrypted(ole: _BoundedOleFile) -> bool:
+    if ole.exists("EncryptedSummary"):
+        return True
+    if not ole.exists("Current User"):
+        return False
+    user = ole.read_head("Current User", 16)
+    return len(user) >= 16 and struct.unpack_from("<I", user, 12)[0] == 0xF3D1C4DF
+
+
+def _ole_unsupported_reason(ole: _BoundedOleFile) -> str:
+    for stream, label in (
+        ("VisioDocument", "Visio 绘图"),
+        ("Quill", "Publisher 出版物"),
+        ("__properties_version1.0", "Outlook 邮件"),
+        ("FileHeader", "韩文 HWP 文档"),
+    ):
+        if ole.exists(stream):
+            return f"不支持的文件类型：{label}"
+    return "不支持的文件类型：无法识别的 Office 复合文档"
+
+
+# --- ZIP containers: OOXML, OpenDocument, EPUB --------------------------------
+
+_ODF_FORMATS = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.text-template": "odt",
+    "application/vnd.oasis.opendocument.text-master": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.spreadsheet-template": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/vnd.oasis.opendocument.presentation-template": "odp",
+}
+_OOXML_PREFIXES = (("word/", "docx"), ("ppt/", "pptx"), ("xl/", "xlsx"))
+
+
+def _sniff_zip(path: str, ext: str) -> Sniffed:
+    try:
+        with open(path, "rb") as f:
+            endrec = zipfile._EndRecData(f)  # what ZipFile itself will trust
+        if not endrec:
+            raise zipfile.BadZipFile("no end of central directory")
+        if endrec[zipfile._ECD_SIZE] > _MAX_CENTRAL_DIR:
+            raise UnsupportedFile("不支持的文件：压缩包内的文件数量过多")
+        with zipfile.ZipFile(path) as zf:
+            return _classify_zip(zf, ext)
+    except UnsupportedFile:
+        raise
+    except Exception as exc:
+        raise _corrupt(ext) from exc
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, cap: int = _MEMBER_CAP) -> bytes:
+    """Decompress at most ``cap`` bytes of ``name`` (b"" when absent)."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return b""
+    with zf.open(info) as member:
+        return member.read(cap)
+
+
+def _classify_zip(zf: zipfile.ZipFile, ext: str) -> Sniffed:
+    names = set(zf.namelist())
+    mimetype = b""
+    if "mimetype" in names and zf.getinfo("mimetype").file_size <= 200:
+        mimetype = _read_member(zf, "mimetype", 200).strip()
+    if mimetype == b"application/epub+zip" or "META-INF/container.xml" in names:
+        return Sniffed("epub", _epub_encrypted(zf, names))
+    fmt = _ODF_FORMATS.get(mimetype.decode("ascii", "replace")) or _odf_from_manifest(zf, names)
+    if fmt:
+        manifest = _read_member(zf, "META-INF/manifest.xml")
+        return Sniffed(fmt, b"encryption-data" in manifest)
+    fmt = next((f for p, f in _OOXML_PREFIXES if any(n.startswith(p) for n in names)), None)
+    if fmt and "[Content_Types].xml" in names:
+        return Sniffed(fmt, False)  # macro-enabled and .xlsb variants included
+    if fmt:
+        raise _corrupt(fmt)
+    raise UnsupportedFile(_zip_unsupported_reason(names, ext))
+
+
+def _odf_from_manifest(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    """ODF packages without a ``mimetype`` member still declare it in the manifest."""
+    if "content.xml" not in names:
+        return None
+    manifest = _read_member(zf, "META-INF/manifest.xml")
+    for mime, fmt in _ODF_FORMATS.items():
+        if b'"' + mime.encode() + b'"' in manifest:
+            return fmt
+    return None
+
+
+def _epub_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """DRM (e.g. Adobe ADEPT) uses XML-Encryption; font obfuscation does not."""
+    if "META-INF/rights.xml" in names:
+        return True
+    return b"xmlenc#" in _read_member(zf, "META-INF/encryption.xml")
+
+
+def _zip_unsupported_reason(names: set[str], ext: str) -> str:
+    if "OFD.xml" in names:
+        return "不支持的文件类型：OFD 版式文档"
+    if any(n.endswith(".fdseq") for n in names):
+        return "不支持的文件类型：XPS 文档"
+    if any(n.startswith("visio/") for n in names):
+        return "不支持的文件类型：Visio 绘图"
+    if not names and _EXT_FORMAT.get(ext) in _KIND_LABELS:
+        return _corrupt(ext).reason  # an empty archive named like a document
+    return "不支持的文件类型：ZIP 压缩包"
+
+
+# --- plain text ---------------------------------------------------------------
+
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\x84\x31\x95\x33", "gb18030"),
+)
+_CONTROL_BYTES = bytes(b for b in range(1, 32) if b not in (9, 10, 12, 13, 27))
+_COMMON_HANZI = frozenset(
+    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下"
+    "自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部"
+    "其些主样理心本前开但因只从想实日者意无力它与长把机民第公此已工使情明性知全关点正业外"
+)
+# Ties charset_normalizer cannot break, settled towards the common code page.
+_PREFERRED = ("cp1252", "cp500", "cp866", "cp1251", "gb18030", "big5", "shift_jis", "euc_kr")
+_ALIASES = {"cp037": "cp500", "cp1140": "cp500", "cp1125": "cp866"}
+# Latin code pages charset_normalizer confuses with each other on Western text.
+_WESTERN = frozenset(
+    "cp1250 cp1252 cp1254 cp1257 cp1258 latin_1 iso8859_2 iso8859_3 iso8859_4 iso8859_9"
+    " iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 hp_roman8 mac_roman mac_latin2"
+    " mac_iceland cp437 cp850 cp858 cp775".split()
+)
+# Letters in cp1250 that are symbols in cp1252 (ł ą ż Ł Ą Ż ľ ť ...), right after a letter.
+_CP1250_ONLY = bytes(
+    b
+    for b in range(0x80, 0x100)
+    if bytes([b]).decode("cp1250", "ignore").isalpha()
+    and not bytes([b]).decode("cp1252", "ignore").isalpha()
+)
+_CENTRAL_EUROPEAN = re.compile(rb"[A-Za-z][" + re.escape(_CP1250_ONLY) + rb"]")
+
+
+def _sniff_text(head: bytes, complete: bool) -> Sniffed:
+    encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
+    if encoding and _decodes(head, encoding, complete):
+        return Sniffed("txt", False, encoding)
+    sample = head[:_NUL_WINDOW]
+    if b"\x00" in sample:
+        encoding = _bomless_utf16(sample)
+        if encoding:
+            return Sniffed("txt", False, encoding)
+        raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件")
+    if len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > len(sample) // 10:
+        raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件")
+    if _decodes(head, "utf-8", complete):
+        return Sniffed("txt", False, "utf-8")
+    if _looks_gb18030(head, complete):
+        return Sniffed("txt", False, "gb18030")
+    return Sniffed("txt", False, _detect_legacy(head, complete))
+
+
+def _decodes(data: bytes, encoding: str, complete: bool) -> bool:
+    """Strict decode; an incomplete file may end inside a multi-byte character."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """UTF-16 without a BOM: mostly-ASCII text has NULs in every other byte."""
+    window = sample[:4096]
+    window = window[: len(window) // 2 * 2]
+    even, odd = window[0::2].count(0), window[1::2].count(0)
+    half = len(window) // 2
+    for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if half and zeros > half * 0.4 and others < half * 0.02:
+            if _decodes(sample[: len(sample) // 2 * 2], encoding, True):
+                return encoding
+    return None
+
+
+def _looks_gb18030(head: bytes, complete: bool) -> bool:
+    """GBK/GB18030 Chinese: decodes strictly, and reads like common Chinese."""
+    if not _decodes(head, "gb18030", complete):
+        return False
+    text = codecs.getincrementaldecoder("gb18030")().decode(head[:_GB_WINDOW])
+    wide = "".join(c for c in text if c > "\x7f")
+    if not wide:
+        return False
+    hanzi = [c for c in wide if "\u4e00" <= c <= "\u9fff"]
+    cjk = len(hanzi) + sum(
+        "\u2010" <= c <= "\u206f" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+        for c in wide
+    )
+    # GB2312 holds everyday Chinese; Big5, Shift_JIS or cp866 bytes decode to rarer
+    # GBK code points.  (Python's gb2312 maps two punctuation marks differently.)
+    gb2312 = len(wide.translate({0x2014: 0x2015, 0xB7: 0x30FB}).encode("gb2312", "ignore")) // 2
+    if cjk < 0.9 * len(wide) or gb2312 < 0.9 * len(wide):
+        return False
+    # EUC-KR Hangul also lands in GB2312's range, but not on frequent characters.
+    return len(hanzi) < 50 or sum(c in _COMMON_HANZI for c in hanzi) >= 0.1 * len(hanzi)
+
+
+def _detect_legacy(head: bytes, complete: bool) -> str:
+    from charset_normalizer import from_bytes
+
+    sample = head[:_DETECT_WINDOW]
+    if not complete or len(head) > _DETECT_WINDOW:
+        cut = sample.rfind(b"\n")  # do not split a multi-byte character
+        sample = sample[: cut + 1] if cut > len(sample) // 2 else sample
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件或文本编码")
+    ties = [m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    encoding = next((enc for enc in _PREFERRED if enc in ties), best.encoding)
+    if encoding == "cp1125" and best.language != "Ukrainian":
+        encoding = "cp866"  # cp1125 is cp866 plus Ukrainian letters
+    if (
+        encoding in _WESTERN
+        and best.language not in _CENTRAL_EUROPEAN
+        and _decodes(sample, "cp1252", True)
+    ):
+        encoding = "cp1252"
+    return codecs.lookup(encoding).name

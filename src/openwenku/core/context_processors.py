@@ -1,0 +1,5 @@
+from .models import SiteConfiguration
+
+
+def site(request):
+    return {"site": SiteConfiguration.current()}

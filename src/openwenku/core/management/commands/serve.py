@@ -1,0 +1,84 @@
+"""``openwenku serve``: migrate, then run the web server and a conversion worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from openwenku.core.services import operator_ensure
+
+
+class Command(BaseCommand):
+    help = "Migrate, then run the web server and a conversion worker (embedded mode)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("OPENWENKU_BIND", "127.0.0.1:8000"),
+                            help="address:port to listen on (default 127.0.0.1:8000)")
+        parser.add_argument("--web-workers", type=int, default=2,
+                            help="web server processes (default 2)")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="run the web server only (workers run elsewhere)")
+
+    def handle(self, *args, bind, web_workers, no_worker, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self._announce_operator(bind)
+        children = [self._start_web(bind, web_workers)]
+        if not no_worker:
+            children.append(subprocess.Popen([sys.executable, "-m", "openwenku", "worker"]))
+        self.stdout.write(self.style.SUCCESS(
+            f"OpenWenku is running at http://{bind}/  (data: {settings.DATA_DIR}; Ctrl+C stops)"))
+        self._supervise(children)
+
+    def _announce_operator(self, bind: str) -> None:
+        created = operator_ensure()
+        if created:
+            name, password = created
+            self.stdout.write(self.style.WARNING(
+                "\nNo operator account existed, so one was created:\n"
+                f"    username: {name}\n    password: {password}\n"
+                f"Log in at http://{bind}/accounts/login/ (admin: http://{bind}/admin/) and "
+                "change this password now; it is shown only this once.\n"))
+
+    def _start_web(self, bind: str, workers: int) -> subprocess.Popen:
+        return subprocess.Popen([
+            sys.executable, "-m", "gunicorn", "openwenku.wsgi:application",
+            "--bind", bind, "--workers", str(workers), "--threads", "4",
+            "--worker-class", "gthread", "--timeout", "300",
+            "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+        ])
+
+    def _supervise(self, children: list[subprocess.Popen]) -> None:
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        code = 0
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    code = child.returncode or 1
+                    self.stderr.write(f"{child.args[2]} exited ({child.returncode}); stopping")
+                    stopping = True
+                    break
+            time.sleep(0.5)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        sys.exit(code)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscoveryConfig(AppConfig):
+    name = "openwenku.discovery"
+    verbose_name = _("Discovery")

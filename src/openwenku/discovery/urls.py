@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "discovery"
+urlpatterns = [
+    path("c/<str:slug>/", views.category, name="category"),
+]

@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openwenku.discovery.models import Category
+
+from .services import parse_tags
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return str(obj)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(label=_("Files"))
+    title = forms.CharField(
+        label=_("Title"), max_length=255, required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.select_related("parent"), required=False,
+    )
+    tags = forms.CharField(
+        label=_("Tags"), max_length=300, required=False,
+        help_text=_("Separate tags with commas or spaces."),
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=5000,
+    )
+
+    def clean_tags(self) -> list[str]:
+        return parse_tags(self.cleaned_data.get("tags", ""))
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=())
+    detail = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        max_length=2000,
+    )
+    contact = forms.CharField(label=_("Contact (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from openwenku.moderation.models import Report
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices

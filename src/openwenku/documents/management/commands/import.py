@@ -1,0 +1,123 @@
+"""``openwenku import``: bulk import of files and folders by an operator.
+
+Prints one JSON object per file on standard output (``path``, ``id``,
+``status``, and once known ``pages`` and ``error``), so scripts can follow it;
+a progress bar goes to standard error when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from openwenku.conversion import pipeline
+from openwenku.discovery.models import Category
+from openwenku.documents import services
+from openwenku.documents.models import Document
+
+
+def iter_files(paths: list[str]):
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(p.startswith(".") for p in child.parts[-1:]):
+                    yield child
+        else:
+            yield path
+
+
+def find_category(spec: str) -> Category:
+    """``办公文档/工作总结``, ``办公文档 > 工作总结``, a slug or an id."""
+    node = Category.objects.filter(slug=spec).first()
+    if node is None and spec.isdigit():
+        node = Category.objects.filter(pk=int(spec)).first()
+    if node is None:
+        parent = None
+        for name in [p.strip() for p in spec.replace(">", "/").split("/") if p.strip()]:
+            node = Category.objects.filter(parent=parent, name=name).first()
+            if node is None:
+                break
+            parent = node
+    if node is None:
+        raise CommandError(f"no such category: {spec}")
+    return node
+
+
+class Command(BaseCommand):
+    help = "Import files and folders (recursively) as documents."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--owner", help="uploader's username (default: the first operator)")
+        parser.add_argument("--category", help="category path, slug or id")
+        parser.add_argument("--price", type=int, default=0, help="price in coins (default 0)")
+        parser.add_argument("--wait", action="store_true",
+                            help="convert each file now, in this process, before returning")
+
+    def handle(self, *args, paths, owner, category, price, wait, **options):
+        owner_user = self._owner(owner)
+        node = find_category(category) if category else None
+        if price < 0:
+            raise CommandError("--price must be 0 or more")
+        files = list(iter_files(paths))
+        bar = self._progress(len(files))
+        failures = 0
+        for path in files:
+            row = self._import_one(path, owner_user, node, price, wait)
+            failures += row["status"] in ("failed", "refused")
+            self.stdout.write(json.dumps(row, ensure_ascii=False))
+            self.stdout.flush()
+            if bar:
+                bar.update(1)
+        if bar:
+            bar.close()
+        if failures:
+            self.stderr.write(f"{failures} of {len(files)} file(s) failed or were refused")
+
+    def _import_one(self, path: Path, owner, node, price: int, wait: bool) -> dict:
+        row: dict = {"path": str(path), "id": None}
+        try:
+            if not path.is_file():
+                raise services.UploadRefused(f"不是文件或不存在：{path}")
+            document = services.document_create(
+                owner=owner, incoming=services.incoming_from_path(path), category=node,
+                price=price,
+            )
+        except services.UploadRefused as exc:
+            return {**row, "status": "refused", "error": exc.reason}
+        except OSError as exc:
+            return {**row, "status": "refused", "error": f"无法读取文件：{exc.strerror}"}
+        row["id"] = document.pk
+        if wait:
+            pipeline.convert(document.pk)
+            document = Document.objects.get(pk=document.pk)
+        row["status"] = document.status
+        if document.page_count:
+            row["pages"] = document.page_count
+        if document.failure_reason:
+            row["error"] = document.failure_reason
+        return row
+
+    def _owner(self, username: str | None):
+        User = get_user_model()
+        if username:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"no such user: {username}")
+            return user
+        user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if user is None:
+            raise CommandError("no operator account yet: pass --owner or run createsuperuser")
+        return user
+
+    def _progress(self, total: int):
+        if not sys.stderr.isatty():
+            return None
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)

@@ -1,0 +1,157 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from openwenku.core.text import human_size
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _private_path(prefix: str, instance_uuid: uuid.UUID, name: str) -> str:
+    # Paths never carry the document number, title or hash: nothing to guess.
+    return f"{prefix}/{instance_uuid.hex[:2]}/{instance_uuid.hex}/{name}"
+
+
+def original_path(instance: "Document", filename: str) -> str:
+    return _private_path("originals", instance.storage_key, "original")
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for conversion")
+        CONVERTING = "converting", _("Converting")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOC = "doc", "DOC"
+        DOCX = "docx", "DOCX"
+        WPS = "wps", "WPS"
+        RTF = "rtf", "RTF"
+        ODT = "odt", "ODT"
+        TXT = "txt", "TXT"
+        PPT = "ppt", "PPT"
+        PPTX = "pptx", "PPTX"
+        ODP = "odp", "ODP"
+        XLS = "xls", "XLS"
+        XLSX = "xlsx", "XLSX"
+        ODS = "ods", "ODS"
+        EPUB = "epub", "EPUB"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents",
+        verbose_name=_("uploader"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        "discovery.Category", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="documents", verbose_name=_("category"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="documents", verbose_name=_("tags"))
+    price = models.PositiveIntegerField(_("price (coins)"), default=0)
+
+    # The original, stored privately.
+    storage_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    original = models.FileField(_("original file"), upload_to=original_path, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+
+    # Conversion state. The row is the truth; a lease says which worker holds it.
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED, db_index=True
+    )
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    pages_ready = models.PositiveIntegerField(_("pages ready"), default=0)
+    text_chars = models.PositiveIntegerField(_("text characters"), default=0)
+    pdf = models.FileField(_("PDF"), blank=True, max_length=255)
+    cover = models.FileField(_("cover thumbnail"), blank=True, max_length=255)
+    attempts = models.PositiveSmallIntegerField(_("conversion attempts"), default=0)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
+    conversion_seconds = models.FloatField(_("conversion seconds"), null=True, blank=True)
+
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="doc_status_recent"),
+            models.Index(fields=["category", "status", "-created_at"], name="doc_category_recent"),
+            models.Index(fields=["owner", "-created_at"], name="doc_owner_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pages_ready__lte=models.F("page_count"))
+                | models.Q(page_count=0),
+                name="document_pages_ready_le_count",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def size_display(self) -> str:
+        return human_size(self.size)
+
+    @property
+    def format_label(self) -> str:
+        return self.format.upper()
+
+
+def page_image_path(instance: "DocumentPage", filename: str) -> str:
+    return _private_path("pages", instance.document.storage_key, filename)
+
+
+class DocumentPage(models.Model):
+    """One rendered page: its image and its text."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(_("page number"))
+    image = models.FileField(_("image"), upload_to=page_image_path, max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    image_bytes = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="page_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="page_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}#{self.number}"

@@ -1,0 +1,27 @@
+"""The conversion status as users see it, shared by pages, JSON and the API."""
+
+from django.utils.translation import gettext as _
+
+from .models import Document
+
+
+def status_label(document: Document) -> str:
+    if document.status == Document.Status.CONVERTING and document.page_count:
+        return _("Converting: %(ready)d of %(total)d pages ready") % {
+            "ready": document.pages_ready, "total": document.page_count}
+    if document.status == Document.Status.FAILED:
+        return _("Failed: %(reason)s") % {"reason": document.failure_reason}
+    return str(document.get_status_display())
+
+
+def status_payload(document: Document) -> dict:
+    return {
+        "id": document.pk,
+        "title": document.title,
+        "status": document.status,
+        "status_label": status_label(document),
+        "page_count": document.page_count,
+        "pages_ready": document.pages_ready,
+        "error": document.failure_reason or None,
+        "done": document.status in (Document.Status.READY, Document.Status.FAILED),
+    }

@@ -1,0 +1,262 @@
+"""Settings, read from the environment (see .env.example).
+
+The defaults are the embedded mode: SQLite in WAL mode and local files under
+OPENWENKU_DATA_DIR, no other service. DATABASE_URL switches to PostgreSQL.
+"""
+
+from pathlib import Path
+
+import environ
+
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+env = environ.Env()
+# A .env in the working directory is read if present; real environment variables win.
+environ.Env.read_env(Path.cwd() / ".env", overwrite=False)
+
+DATA_DIR = Path(env.str("OPENWENKU_DATA_DIR", default="./data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("OPENWENKU_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    """The operator's key, or one generated once and kept in the data directory.
+
+    Embedded installs need no configuration, yet never share a key baked into
+    the source.
+    """
+    configured = env.str("OPENWENKU_SECRET_KEY", default="")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        from django.utils.crypto import get_random_string
+
+        key_file.write_text(get_random_string(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("OPENWENKU_ALLOWED_HOSTS", default=["*"])
+CSRF_TRUSTED_ORIGINS = env.list("OPENWENKU_CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("OPENWENKU_SITE_URL", default="").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "openwenku.core",
+    "openwenku.accounts",
+    "openwenku.discovery",
+    "openwenku.documents",
+    "openwenku.conversion",
+    "openwenku.moderation",
+    "openwenku.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "openwenku.urls"
+WSGI_APPLICATION = "openwenku.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "openwenku.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+# SQLite in WAL mode with IMMEDIATE transactions: readers never block the
+# writer and two writers queue instead of failing with "database is locked".
+_SQLITE_DEFAULT = {
+    "ENGINE": "django.db.backends.sqlite3",
+    "NAME": str(DATA_DIR / "openwenku.sqlite3"),
+    # Tests use a file, so a live server and worker threads share one database.
+    "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+    "OPTIONS": {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA busy_timeout=30000;"
+            "PRAGMA foreign_keys=ON;"
+        ),
+    },
+}
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+else:
+    DATABASES = {"default": _SQLITE_DEFAULT}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks -----------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Cache ----------------------------------------------------------------------
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+# --- Files ----------------------------------------------------------------------
+# Everything under MEDIA_ROOT is private: originals, PDFs and page images are
+# only ever served through views that check who may see them.
+MEDIA_ROOT = DATA_DIR / "files"
+MEDIA_URL = None
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/_private/"},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploads stream to temporary files above this size; the size limit is
+# enforced while streaming (see documents.upload).
+FILE_UPLOAD_HANDLERS = ["openwenku.documents.uploads.LimitedHashingUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
+
+# --- Accounts -------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+EMAIL_BACKEND = env.str(
+    "OPENWENKU_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str("OPENWENKU_FROM_EMAIL", default="OpenWenku <noreply@localhost>")
+
+# --- Internationalisation ---------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("OPENWENKU_TIME_ZONE", default="Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+# --- Security (sensible in production, harmless embedded) ---------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if env.bool("OPENWENKU_HTTPS", default=False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- OpenWenku ---------------------------------------------------------------------
+OPENWENKU = {
+    "SITE_NAME": env.str("OPENWENKU_SITE_NAME", default="OpenWenku 文库"),
+    # Upload limit in bytes, enforced while the body streams in.
+    "MAX_UPLOAD_BYTES": env.int("OPENWENKU_MAX_UPLOAD_MB", default=100) * 1024 * 1024,
+    # Conversion limits: LibreOffice wall time, page rendering wall time, pages, memory.
+    "CONVERT_TIMEOUT": env.int("OPENWENKU_CONVERT_TIMEOUT", default=120),
+    "RENDER_TIMEOUT": env.int("OPENWENKU_RENDER_TIMEOUT", default=300),
+    # A page the renderer is silent on for this long is skipped as unreadable.
+    "PAGE_TIMEOUT": env.int("OPENWENKU_PAGE_TIMEOUT", default=60),
+    "MAX_PAGES": env.int("OPENWENKU_MAX_PAGES", default=2000),
+    "WORKER_MEMORY_MB": env.int("OPENWENKU_WORKER_MEMORY_MB", default=2048),
+    "PAGE_WIDTH": env.int("OPENWENKU_PAGE_WIDTH", default=1200),
+    "WEBP_QUALITY": env.int("OPENWENKU_WEBP_QUALITY", default=80),
+    "WEBP_METHOD": env.int("OPENWENKU_WEBP_METHOD", default=4),
+    "THUMB_WIDTH": env.int("OPENWENKU_THUMB_WIDTH", default=240),
+    # How long a conversion may hold a document before another worker may take it.
+    "LEASE_SECONDS": env.int("OPENWENKU_LEASE_SECONDS", default=900),
+    "SOFFICE": env.str("OPENWENKU_SOFFICE", default="soffice"),
+    # Run converters in a bubblewrap sandbox (no network, no view of the data dir).
+    "SANDBOX": env.str("OPENWENKU_SANDBOX", default="auto"),
+    # Operator texts shown in every page footer.
+    "STATEMENT": env.str(
+        "OPENWENKU_STATEMENT",
+        default=(
+            "本站为文档C2C交易模式，即用户上传的文档直接被用户下载，本站只是中间服务平台，"
+            "本站所有文档下载所得的收益归上传人（含作者）所有。本站仅提供信息存储空间，"
+            "仅对用户上传内容的表现方式做保护处理，对上载内容本身不做任何修改或编辑。"
+        ),
+    ),
+    "COMPLAINT": env.str(
+        "OPENWENKU_COMPLAINT",
+        default="若文档所含内容侵犯了您的版权或隐私，请通过文档页的“举报”或发送邮件至 {email} 通知我们，我们将立即处理。",
+    ),
+    "COMPLAINT_EMAIL": env.str("OPENWENKU_COMPLAINT_EMAIL", default="abuse@localhost"),
+    "ICP": env.str("OPENWENKU_ICP", default=""),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("OPENWENKU_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Keep gettext_lazy importable from here for apps that declare labels in settings.
+_ = _

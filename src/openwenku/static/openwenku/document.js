@@ -1,0 +1,33 @@
+// Document page: live conversion status, and 展开阅读全文.
+(function () {
+  "use strict";
+  function watch(el, onDone) {
+    var url = el.dataset.statusUrl;
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          var label = el.querySelector(".status-label") || el;
+          label.textContent = s.status_label;
+          var bar = el.querySelector(".status-progress");
+          if (bar && s.page_count) { bar.max = s.page_count; bar.value = s.pages_ready; }
+          if (s.done) { onDone(s); } else { setTimeout(poll, 1500); }
+        })
+        .catch(function () { setTimeout(poll, 4000); });
+    }
+    poll();
+  }
+  var panel = document.getElementById("status-panel");
+  if (panel && panel.dataset.done !== "1") {
+    watch(panel, function (s) { if (s.status === "ready") { window.location.reload(); } });
+  }
+  document.querySelectorAll(".status-cell[data-done='0']").forEach(function (cell) {
+    watch(cell, function (s) { cell.className = "status-cell status-" + s.status; });
+  });
+  document.querySelectorAll(".expand-text").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var target = document.getElementById(btn.dataset.target);
+      if (target) { target.hidden = false; btn.remove(); }
+    });
+  });
+})();

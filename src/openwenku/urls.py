@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from openwenku.api.urls import api
+from openwenku.discovery import views as discovery_views
+
+urlpatterns = [
+    path("", discovery_views.home, name="home"),
+    path("accounts/", include("openwenku.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("openwenku.documents.urls")),
+    path("", include("openwenku.discovery.urls")),
+]

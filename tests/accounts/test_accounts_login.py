@@ -1,0 +1,137 @@
+import pytest
+from django.urls import reverse
+
+PASSWORD = "Correct-Horse-42"  # make_user's default
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password=PASSWORD, **extra):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, **extra
+    )
+
+
+def is_logged_in(client):
+    return client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_login_page_shows_the_form_and_the_site_texts(client):
+    response = client.get(reverse("accounts:login"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Username or e-mail" in content
+    assert reverse("accounts:password_reset") in content
+    # Django's LoginView sets its own `site`; the page must keep the site's texts.
+    assert "OpenWenku 文库" in content
+    assert "本站为文档C2C交易模式" in content
+
+
+def test_login_with_username(client, make_user):
+    make_user()
+    response = login(client, "alice")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert is_logged_in(client)
+
+
+def test_login_with_email_ignores_case(client, make_user):
+    make_user()
+    response = login(client, "Alice@EXAMPLE.com")
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_login_follows_safe_next_only(client, make_user):
+    make_user()
+    response = client.post(
+        reverse("accounts:login") + "?next=/accounts/profile/",
+        {"username": "alice", "password": PASSWORD},
+    )
+    assert response.url == "/accounts/profile/"
+    client.post(reverse("accounts:logout"))
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.url == reverse("home")
+
+
+def test_wrong_password_is_refused(client, make_user):
+    make_user()
+    response = login(client, "alice", "wrong-password")
+    assert response.status_code == 200
+    assert "Please enter a correct username or e-mail address and password." in (
+        response.content.decode()
+    )
+    assert not is_logged_in(client)
+
+
+def test_inactive_user_cannot_log_in(client, make_user):
+    make_user(is_active=False)
+    response = login(client, "alice@example.com")
+    assert response.status_code == 200
+    assert not is_logged_in(client)
+
+
+def test_address_shared_by_two_accounts_logs_in_neither(client, make_user):
+    make_user(username="alice", email="same@example.com")
+    make_user(username="alice2", email="SAME@example.com")
+    assert login(client, "same@example.com").status_code == 200
+    assert not is_logged_in(client)
+    assert login(client, "alice2").status_code == 302
+
+
+def test_logout_needs_post(client, make_user):
+    client.force_login(make_user())
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert is_logged_in(client)
+
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert response.redirect_chain[0] == (reverse("home"), 302)
+    assert not is_logged_in(client)
+
+
+def test_logout_says_so(client, make_user):
+    client.force_login(make_user())
+    client.post(reverse("accounts:logout"))
+    # The message shows on the next page that renders messages.
+    response = client.get(reverse("accounts:login"))
+    assert "You have been logged out." in response.content.decode()
+
+
+def test_failed_logins_are_rate_limited(client, make_user):
+    make_user()
+    for _ in range(10):
+        assert login(client, "alice", "wrong-password").status_code == 200
+
+    # Even the right password is refused now, with a clear message.
+    response = login(client, "alice")
+    assert response.status_code == 200
+    assert "Too many failed login attempts. Please wait 15 minutes" in response.content.decode()
+    assert not is_logged_in(client)
+
+    # The limit is per username (case-insensitive) and address.
+    response = login(client, "ALICE")
+    assert "Too many failed login attempts" in response.content.decode()
+    assert login(client, "alice", REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_successful_login_resets_the_failure_count(client, make_user):
+    make_user()
+    for _ in range(9):
+        login(client, "alice", "wrong-password")
+    assert login(client, "alice").status_code == 302
+    client.post(reverse("accounts:logout"))
+    for _ in range(9):
+        login(client, "alice", "wrong-password")
+    assert login(client, "alice").status_code == 302
+
+
+def test_pages_default_to_simplified_chinese(db):
+    from django.test import Client
+
+    response = Client().get(reverse("accounts:login"))
+    content = response.content.decode()
+    assert '<html lang="zh-hans">' in content
+    assert "密码" in content  # Django's own catalogue labels the password field

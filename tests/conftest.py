@@ -1,0 +1,80 @@
+import csv
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+if not CORPUS.exists():  # a clean clone sits elsewhere; the corpus is beside the checkout
+    CORPUS = Path("/work/shared/corpus")
+
+
+def corpus_file(name: str) -> Path:
+    path = CORPUS / "main" / name
+    if not path.exists():
+        pytest.skip(f"corpus file missing: {name}")
+    return path
+
+
+def corpus_manifest() -> list[dict]:
+    manifest = CORPUS / "MANIFEST.tsv"
+    if not manifest.exists():
+        return []
+    with open(manifest, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Every test writes files under its own temporary data directory."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files")},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture
+def member(django_user_model):
+    return django_user_model.objects.create_user(
+        username="wangxm", password="s3cret-Passw0rd", email="wang@example.com",
+        display_name="王小明",
+    )
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+def run_worker() -> None:
+    """Run every queued task through the real database worker, then return."""
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0, reload=False)
+
+
+@pytest.fixture
+def background_worker(transactional_db):
+    """A worker thread draining the queue while a test (or a browser) acts."""
+    stop = threading.Event()
+
+    def loop():
+        from django.db import connection
+
+        while not stop.is_set():
+            run_worker()
+            stop.wait(0.3)
+        connection.close()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=60)
