@@ -3,7 +3,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django_tasks_db.management.commands.db_worker import Worker
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.exists():  # a clean clone sits elsewhere; the corpus is beside the checkout
@@ -39,12 +39,27 @@ def _private_media(settings, tmp_path):
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.DATA_DIR = tmp_path
+    # Local-memory caches outlive a test; rate-limit counters must not.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def categories(db):
+    """The default category tree (transactional tests flush the migration's seed)."""
+    from openwenku.discovery.defaults import seed_default_categories
+    from openwenku.discovery.models import Category
+
+    seed_default_categories(Category)
 
 
 @pytest.fixture
 def member(django_user_model):
     return django_user_model.objects.create_user(
-        username="wangxm", password="s3cret-Passw0rd", email="wang@example.com",
+        username="wangxm",
+        password="s3cret-Passw0rd",
+        email="wang@example.com",
         display_name="王小明",
     )
 
@@ -56,8 +71,20 @@ def member_client(client, member):
 
 
 def run_worker() -> None:
-    """Run every queued task through the real database worker, then return."""
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0, reload=False)
+    """Run every queued task through the real database worker, then return.
+
+    The worker loop itself, without the command's signal handlers, so it also
+    runs in a thread beside a live server."""
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
 
 
 @pytest.fixture

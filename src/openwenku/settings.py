@@ -7,7 +7,6 @@ OPENWENKU_DATA_DIR, no other service. DATABASE_URL switches to PostgreSQL.
 from pathlib import Path
 
 import environ
-
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -148,7 +147,8 @@ else:
 # Everything under MEDIA_ROOT is private: originals, PDFs and page images are
 # only ever served through views that check who may see them.
 MEDIA_ROOT = DATA_DIR / "files"
-MEDIA_URL = None
+# Never routed: media is served only by views that check access.
+MEDIA_URL = "/_private/"
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -161,6 +161,7 @@ STORAGES = {
     },
 }
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
@@ -182,6 +183,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "accounts.User"
+# Log in with the user name or the e-mail address.
+AUTHENTICATION_BACKENDS = ["openwenku.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -243,7 +246,10 @@ OPENWENKU = {
     ),
     "COMPLAINT": env.str(
         "OPENWENKU_COMPLAINT",
-        default="若文档所含内容侵犯了您的版权或隐私，请通过文档页的“举报”或发送邮件至 {email} 通知我们，我们将立即处理。",
+        default=(
+            "若文档所含内容侵犯了您的版权或隐私，请通过文档页的“举报”或发送邮件至 {email} "
+            "通知我们，我们将立即处理。"
+        ),
     ),
     "COMPLAINT_EMAIL": env.str("OPENWENKU_COMPLAINT_EMAIL", default="abuse@localhost"),
     "ICP": env.str("OPENWENKU_ICP", default=""),

@@ -1,8 +1,4 @@
-import warnings
-
 import pytest
-from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.test import Client
 
 BACKEND = "openwenku.accounts.backends.UsernameOrEmailBackend"
@@ -19,20 +15,6 @@ def client():
 def _accounts_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    if BACKEND not in django_settings.AUTHENTICATION_BACKENDS:
-        warnings.warn(
-            f"settings.AUTHENTICATION_BACKENDS lacks {BACKEND}; tests add it",
-            stacklevel=1,
-        )
-        settings.AUTHENTICATION_BACKENDS = [BACKEND]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Local-memory caches outlive a test; login failure counts must not."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -23,8 +23,12 @@ CJK_FONT = re.compile(rb"/BaseFont\s*/[A-Z]{6}\+(Noto|AR|WenQuanYi|Droid|Source)
 @pytest.fixture
 def quick_limits(settings):
     # Tighter than production so a hostile file costs CI at most a minute.
-    settings.OPENWENKU = {**settings.OPENWENKU, "CONVERT_TIMEOUT": 60, "RENDER_TIMEOUT": 120,
-                          "PAGE_TIMEOUT": 30}
+    settings.OPENWENKU = {
+        **settings.OPENWENKU,
+        "CONVERT_TIMEOUT": 60,
+        "RENDER_TIMEOUT": 120,
+        "PAGE_TIMEOUT": 30,
+    }
 
 
 @pytest.mark.slow
@@ -35,8 +39,9 @@ def test_corpus_file(row, member, quick_limits):
     expected = row["expected"]
     started = time.monotonic()
     try:
-        document = services.document_create(owner=member,
-                                            incoming=services.incoming_from_path(path))
+        document = services.document_create(
+            owner=member, incoming=services.incoming_from_path(path)
+        )
     except services.UploadRefused as exc:
         assert expected == "broken", f"refused a {expected} file: {exc.reason}"
         assert exc.reason

@@ -1,5 +1,6 @@
 """Converters run without network and without a view of local files."""
 
+import contextlib
 import socket
 import threading
 
@@ -15,8 +16,12 @@ def test_sandbox_cannot_read_local_files(tmp_path):
     secret.write_text("top secret")
     work = tmp_path / "work"
     work.mkdir()
-    done = sandbox.run(["/bin/sh", "-c", f"cat {secret} /etc/passwd; ls /root /home"],
-                       timeout=10, workdir=work, sandbox=True)
+    done = sandbox.run(
+        ["/bin/sh", "-c", f"cat {secret} /etc/passwd; ls /root /home"],
+        timeout=10,
+        workdir=work,
+        sandbox=True,
+    )
     assert "top secret" not in done.stdout
     assert "root:" not in done.stdout
 
@@ -30,15 +35,17 @@ def test_sandbox_cannot_reach_the_network(tmp_path):
     server.settimeout(3)
 
     def accept():
-        try:
+        with contextlib.suppress(OSError):
             hits.append(server.accept())
-        except OSError:
-            pass
 
     thread = threading.Thread(target=accept)
     thread.start()
-    sandbox.run(["/bin/bash", "-c", f"echo hi > /dev/tcp/127.0.0.1/{port}"], timeout=10,
-                workdir=tmp_path, sandbox=True)
+    sandbox.run(
+        ["/bin/bash", "-c", f"echo hi > /dev/tcp/127.0.0.1/{port}"],
+        timeout=10,
+        workdir=tmp_path,
+        sandbox=True,
+    )
     thread.join()
     server.close()
     assert hits == []
@@ -46,5 +53,6 @@ def test_sandbox_cannot_reach_the_network(tmp_path):
 
 def test_timeout_kills_the_whole_process_group(tmp_path):
     with pytest.raises(sandbox.Timeout):
-        sandbox.run(["/bin/sh", "-c", "sleep 100 & sleep 100"], timeout=1, workdir=tmp_path,
-                    sandbox=True)
+        sandbox.run(
+            ["/bin/sh", "-c", "sleep 100 & sleep 100"], timeout=1, workdir=tmp_path, sandbox=True
+        )

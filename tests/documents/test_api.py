@@ -11,9 +11,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def token(client, member):
-    response = client.post("/api/auth/token", {"username": "wangxm",
-                                               "password": "s3cret-Passw0rd"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token",
+        {"username": "wangxm", "password": "s3cret-Passw0rd"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     return response.json()["token"]
 
@@ -25,18 +27,23 @@ def test_openapi_schema_is_published(client):
 
 
 def test_bad_credentials_are_refused(client, member):
-    response = client.post("/api/auth/token", {"username": "wangxm", "password": "nope"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token",
+        {"username": "wangxm", "password": "nope"},
+        content_type="application/json",
+    )
     assert response.status_code == 401
 
 
-def test_upload_status_and_list_with_a_token(client, token):
+def test_upload_status_and_list_with_a_token(client, token, categories):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     path = corpus_file("pdfjs__tracemonkey.pdf")
     with open(path, "rb") as fh:
-        response = client.post("/api/documents", {"file": fh, "title": "追踪编译",
-                                                  "category": "papers", "tags": "JIT 编译器"},
-                               **auth)
+        response = client.post(
+            "/api/documents",
+            {"file": fh, "title": "追踪编译", "category": "papers", "tags": "JIT 编译器"},
+            **auth,
+        )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["title"] == "追踪编译"

@@ -17,14 +17,23 @@ def test_mask_name_and_sizes():
 
 def make_doc(owner, category, title, **extra):
     return Document.objects.create(
-        owner=owner, category=category, title=title, original_name=title, size=1000,
-        sha256="0" * 64, format="pdf", status=extra.pop("status", "ready"), page_count=1,
-        pages_ready=1, original="originals/x", **extra,
+        owner=owner,
+        category=category,
+        title=title,
+        original_name=title,
+        size=1000,
+        sha256="0" * 64,
+        format="pdf",
+        status=extra.pop("status", "ready"),
+        page_count=1,
+        pages_ready=1,
+        original="originals/x",
+        **extra,
     )
 
 
 @pytest.mark.django_db
-def test_home_lists_new_documents_and_categories(client, member):
+def test_home_lists_new_documents_and_categories(client, member, categories):
     summaries = Category.objects.get(name="工作总结")
     make_doc(member, summaries, "年度工作总结.docx")
     make_doc(member, summaries, "草稿.docx", status="converting")
@@ -36,7 +45,7 @@ def test_home_lists_new_documents_and_categories(client, member):
 
 
 @pytest.mark.django_db
-def test_category_page_breadcrumb_and_related(client, member):
+def test_category_page_breadcrumb_and_related(client, member, categories):
     summaries = Category.objects.get(name="工作总结")
     a = make_doc(member, summaries, "第一季度总结.docx")
     b = make_doc(member, summaries, "第二季度总结.docx", view_count=5)
@@ -55,8 +64,11 @@ def test_category_page_breadcrumb_and_related(client, member):
 def test_footer_texts_come_from_the_operator(client):
     html = client.get("/").content.decode()
     assert "本站为文档C2C交易模式" in html
-    SiteConfiguration(statement="仅提供存储服务，收益归上传人。",
-                      complaint="侵权请联系 {email}", complaint_email="legal@example.cn").save()
+    SiteConfiguration(
+        statement="仅提供存储服务，收益归上传人。",
+        complaint="侵权请联系 {email}",
+        complaint_email="legal@example.cn",
+    ).save()
     html = client.get("/").content.decode()
     assert "仅提供存储服务，收益归上传人。" in html
     assert "侵权请联系 legal@example.cn" in html

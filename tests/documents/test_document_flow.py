@@ -17,13 +17,13 @@ CHINESE_DOCX = "chatchat__核电厂定期安全审查指南 第1部分：通用�
 
 def upload(client, path, **fields):
     with open(path, "rb") as fh:
-        return client.post(reverse("documents:upload"), {"files": fh, **fields},
-                           HTTP_ACCEPT="application/json")
+        return client.post(
+            reverse("documents:upload"), {"files": fh, **fields}, HTTP_ACCEPT="application/json"
+        )
 
 
 def test_chinese_docx_upload_to_document_page(member_client):
-    response = upload(member_client, corpus_file(CHINESE_DOCX), tags="核电, 安全审查",
-                      category="")
+    response = upload(member_client, corpus_file(CHINESE_DOCX), tags="核电, 安全审查", category="")
     assert response.status_code == 201, response.content
     doc_id = response.json()["documents"][0]["id"]
     assert response.json()["documents"][0]["status"] == "uploaded"

@@ -14,17 +14,29 @@ from tests.conftest import corpus_file
 
 
 @pytest.mark.django_db
-def test_import_folder_with_wait(tmp_path, member):
+def test_import_folder_with_wait(tmp_path, member, categories):
     folder = tmp_path / "批量"
     (folder / "子目录").mkdir(parents=True)
     shutil.copy(corpus_file("pdfjs__tracemonkey.pdf"), folder / "追踪.pdf")
-    shutil.copy(corpus_file("tika__testWORD_protected_passtika.docx"), folder / "子目录" / "加密.docx")
+    shutil.copy(
+        corpus_file("tika__testWORD_protected_passtika.docx"), folder / "子目录" / "加密.docx"
+    )
     (folder / "空文件.txt").write_bytes(b"")
     out = StringIO()
-    call_command("import", str(folder), owner="wangxm", category="论文/毕业论文", price=3,
-                 wait=True, stdout=out, stderr=StringIO())
-    rows = {json.loads(line)["path"].split("/")[-1]: json.loads(line)
-            for line in out.getvalue().splitlines()}
+    call_command(
+        "import",
+        str(folder),
+        owner="wangxm",
+        category="论文/毕业论文",
+        price=3,
+        wait=True,
+        stdout=out,
+        stderr=StringIO(),
+    )
+    rows = {
+        json.loads(line)["path"].split("/")[-1]: json.loads(line)
+        for line in out.getvalue().splitlines()
+    }
     assert rows["追踪.pdf"]["status"] == "ready" and rows["追踪.pdf"]["pages"] == 14
     assert rows["加密.docx"]["status"] == "failed" and "密码" in rows["加密.docx"]["error"]
     assert rows["空文件.txt"]["status"] == "refused" and rows["空文件.txt"]["id"] is None
@@ -42,7 +54,8 @@ def test_import_without_wait_queues(tmp_path, member):
 
 
 def test_console_command_lists_project_and_django_commands():
-    result = subprocess.run([sys.executable, "-m", "openwenku", "help"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "openwenku", "help"], capture_output=True, text=True, check=True
+    )
     for name in ("serve", "worker", "import", "migrate", "createsuperuser"):
         assert name in result.stdout

@@ -14,8 +14,12 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A personal API token. Only its hash is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
@@ -32,8 +36,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user, name: str = "") -> tuple["ApiToken", str]:
         raw = "owk_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name[:100], key_hash=hash_token(raw),
-                                   prefix=raw[:8])
+        token = cls.objects.create(
+            user=user, name=name[:100], key_hash=hash_token(raw), prefix=raw[:8]
+        )
         return token, raw
 
     @classmethod

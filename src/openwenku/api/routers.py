@@ -28,25 +28,42 @@ PAGE_SIZE = 50
 def _category_out(category: Category | None) -> dict | None:
     if category is None:
         return None
-    return {"id": category.pk, "name": category.name, "slug": category.slug,
-            "parent_id": category.parent_id, "path": str(category)}
+    return {
+        "id": category.pk,
+        "name": category.name,
+        "slug": category.slug,
+        "parent_id": category.parent_id,
+        "path": str(category),
+    }
 
 
 def document_out(request: HttpRequest, d: Document) -> dict:
     return {
-        "id": d.pk, "title": d.title, "description": d.description,
+        "id": d.pk,
+        "title": d.title,
+        "description": d.description,
         "url": request.build_absolute_uri(d.get_absolute_url()),
-        "status": d.status, "status_label": status_label(d), "error": d.failure_reason or None,
-        "format": d.format, "page_count": d.page_count, "pages_ready": d.pages_ready,
-        "size": d.size, "sha256": d.sha256, "original_name": d.original_name, "price": d.price,
-        "category": _category_out(d.category), "tags": [t.name for t in d.tags.all()],
-        "uploader": d.owner.masked_name, "created_at": d.created_at,
+        "status": d.status,
+        "status_label": status_label(d),
+        "error": d.failure_reason or None,
+        "format": d.format,
+        "page_count": d.page_count,
+        "pages_ready": d.pages_ready,
+        "size": d.size,
+        "sha256": d.sha256,
+        "original_name": d.original_name,
+        "price": d.price,
+        "category": _category_out(d.category),
+        "tags": [t.name for t in d.tags.all()],
+        "uploader": d.owner.masked_name,
+        "created_at": d.created_at,
         "converted_at": d.converted_at,
     }
 
 
-@router.post("auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
-             tags=["auth"])
+@router.post(
+    "auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["auth"]
+)
 def create_token(request, payload: TokenIn):
     """Exchange a username (or e-mail) and password for a personal API token."""
     key = f"api-token-fail:{request.META.get('REMOTE_ADDR')}"
@@ -65,8 +82,9 @@ def list_categories(request):
     return [_category_out(c) for c in Category.objects.select_related("parent")]
 
 
-@router.post("documents", response={201: DocumentOut, 400: ErrorOut, 413: ErrorOut},
-             tags=["documents"])
+@router.post(
+    "documents", response={201: DocumentOut, 400: ErrorOut, 413: ErrorOut}, tags=["documents"]
+)
 def upload_document(
     request,
     file: File[UploadedFile] = None,
@@ -86,13 +104,17 @@ def upload_document(
     node = None
     if category:
         node = Category.objects.filter(slug=category).first() or (
-            Category.objects.filter(pk=category).first() if category.isdigit() else None)
+            Category.objects.filter(pk=category).first() if category.isdigit() else None
+        )
         if node is None:
             return Status(400, {"detail": f"没有这个分类：{category}"})
     try:
         document = services.document_create(
-            owner=request.user, incoming=services.incoming_from_upload(file),
-            title=title, description=description, category=node,
+            owner=request.user,
+            incoming=services.incoming_from_upload(file),
+            title=title,
+            description=description,
+            category=node,
             tags=services.parse_tags(tags),
         )
     except services.UploadRefused as exc:
@@ -110,12 +132,20 @@ def my_documents(request, page: int = 1, status: str = ""):
     pages = max(1, math.ceil(count / PAGE_SIZE))
     page = min(max(1, page), pages)
     items = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"count": count, "page": page, "pages": pages,
-            "results": [document_out(request, d) for d in items]}
+    return {
+        "count": count,
+        "page": page,
+        "pages": pages,
+        "results": [document_out(request, d) for d in items],
+    }
 
 
-@router.get("documents/{int:document_id}", response={200: DocumentOut, 404: ErrorOut},
-            auth=OPTIONAL_AUTH, tags=["documents"])
+@router.get(
+    "documents/{int:document_id}",
+    response={200: DocumentOut, 404: ErrorOut},
+    auth=OPTIONAL_AUTH,
+    tags=["documents"],
+)
 def get_document(request, document_id: int):
     """A document's metadata and conversion status. Anyone may read a ready
     document's; a converting or failed one only its uploader and operators."""

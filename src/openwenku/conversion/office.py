@@ -19,26 +19,45 @@ from .errors import ConversionError
 
 # What the uploader calls the format, for messages.
 FORMAT_NAMES = {
-    "doc": "Word", "docx": "Word", "wps": "WPS 文字", "rtf": "RTF", "odt": "OpenDocument 文本",
-    "txt": "文本", "ppt": "PowerPoint", "pptx": "PowerPoint", "odp": "OpenDocument 演示文稿",
-    "xls": "Excel", "xlsx": "Excel", "ods": "OpenDocument 电子表格", "epub": "EPUB",
+    "doc": "Word",
+    "docx": "Word",
+    "wps": "WPS 文字",
+    "rtf": "RTF",
+    "odt": "OpenDocument 文本",
+    "txt": "文本",
+    "ppt": "PowerPoint",
+    "pptx": "PowerPoint",
+    "odp": "OpenDocument 演示文稿",
+    "xls": "Excel",
+    "xlsx": "Excel",
+    "ods": "OpenDocument 电子表格",
+    "epub": "EPUB",
 }
 
 # Refuse macros, link updates and untrusted linked images; no first-start wizard.
-_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>1</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Save/Document"><prop oor:name="AutoSave" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Recovery/AutoSave"><prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
-"""
+_SETTINGS = [
+    ("Common/Security/Scripting", "MacroSecurityLevel", "3"),
+    ("Common/Security/Scripting", "DisableMacrosExecution", "true"),
+    ("Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
+    ("Writer/Content/Update", "Link", "0"),  # Writer: 0 = never update links
+    ("Calc/Content/Update", "Link", "1"),  # Calc: 1 = never update links
+    ("Common/Misc", "FirstRun", "false"),
+    ("Common/Misc", "ShowTipOfTheDay", "false"),
+    ("Common/Save/Document", "AutoSave", "false"),
+    ("Recovery/AutoSave", "Enabled", "false"),
+]
+_REGISTRY = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    + "".join(
+        f'<item oor:path="/org.openoffice.Office.{path}"><prop oor:name="{name}" '
+        f'oor:op="fuse"><value>{value}</value></prop></item>\n'
+        for path, name, value in _SETTINGS
+    )
+    + "</oor:items>\n"
+)
 
 # Extension LibreOffice sees: it sniffs content too, but the name picks the filter family.
 _INPUT_EXT = {"wps": "wps", "txt": "txt", "epub": "docx"}
@@ -79,10 +98,15 @@ def _epub_to_docx(source: Path, target: Path, scratch: Path, timeout: float) -> 
     pandoc = shutil.which("pandoc")
     if not pandoc:
         raise ConversionError("本站暂不支持 EPUB 电子书（服务器未安装 pandoc）")
-    # --sandbox: pandoc reads nothing but its input and writes nothing but its output.
+    # pandoc would fetch remote images an EPUB links to. Only the bubblewrap
+    # sandbox (no network, nothing but the scratch directory) makes that safe;
+    # pandoc's own --sandbox cannot write DOCX in the Debian 12 release.
+    if not sandbox.bubblewrap_available(settings.OPENWENKU["SANDBOX"]):
+        raise ConversionError("本站暂不支持 EPUB 电子书（服务器未启用转换沙箱）")
     done = _run(
-        [pandoc, "--sandbox", "-f", "epub", "-t", "docx", "-o", str(target), str(source)],
-        scratch=scratch, timeout=timeout,
+        [pandoc, "-f", "epub", "-t", "docx", "-o", str(target), str(source)],
+        scratch=scratch,
+        timeout=timeout,
     )
     if done.returncode != 0 or not target.exists():
         raise ConversionError("不是有效的 EPUB 电子书，无法读取")
@@ -100,19 +124,32 @@ def to_pdf(source: Path, *, fmt: str, scratch: Path, encoding: str | None = None
         _text_to_utf8(source, work, encoding)
         cmd.append("--infilter=Text (encoded):UTF8,LF,,,")
     elif fmt == "epub":
-        _epub_to_docx(source, work, scratch, timeout)
+        book = indir / "book.epub"  # inside the sandbox's only visible directory
+        shutil.copyfile(source, book)
+        _epub_to_docx(book, work, scratch, timeout)
     else:
         shutil.copyfile(source, work)
     cmd += [
         f"-env:UserInstallation={_profile(scratch).as_uri()}",
-        "--headless", "--invisible", "--norestore", "--nolockcheck", "--nologo",
-        "--nodefault", "--convert-to", "pdf", "--outdir", str(outdir), str(work),
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nologo",
+        "--nodefault",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        str(work),
     ]
     done = _run(cmd, scratch=scratch, timeout=timeout)
     pdf = outdir / "document.pdf"
     if not pdf.exists() or pdf.stat().st_size == 0:
         name = FORMAT_NAMES.get(fmt, fmt.upper())
         if done.returncode not in (0, 81) and done.returncode < 0:
-            raise ConversionError(f"转换程序异常退出，文件可能已损坏（{name} 文件）", retryable=True)
+            raise ConversionError(
+                f"转换程序异常退出，文件可能已损坏（{name} 文件）", retryable=True
+            )
         raise ConversionError(f"文件已损坏或不是有效的 {name} 文件，无法转换")
     return pdf

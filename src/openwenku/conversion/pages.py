@@ -55,8 +55,9 @@ def _lines(proc: subprocess.Popen, deadline: float):
                 yield json.loads(line)
 
 
-def render_pdf(pdf: Path, outdir: Path, on_page: Callable[[dict], None],
-               on_total: Callable[[int], None]) -> int:
+def render_pdf(
+    pdf: Path, outdir: Path, on_page: Callable[[dict], None], on_total: Callable[[int], None]
+) -> int:
     """Render every page of ``pdf`` into ``outdir``; return the page count."""
     conf = settings.OPENWENKU
     deadline = time.monotonic() + conf["RENDER_TIMEOUT"]
@@ -64,15 +65,30 @@ def render_pdf(pdf: Path, outdir: Path, on_page: Callable[[dict], None],
     start, failed = 1, 0
     while True:
         cmd = [
-            sys.executable, "-m", "openwenku.conversion.render", str(pdf), str(outdir),
-            "--start", str(start), "--width", str(conf["PAGE_WIDTH"]),
-            "--thumb-width", str(conf["THUMB_WIDTH"] if start == 1 else 0),
-            "--max-pages", str(conf["MAX_PAGES"]),
-            "--quality", str(conf["WEBP_QUALITY"]), "--method", str(conf["WEBP_METHOD"]),
+            sys.executable,
+            "-m",
+            "openwenku.conversion.render",
+            str(pdf),
+            str(outdir),
+            "--start",
+            str(start),
+            "--width",
+            str(conf["PAGE_WIDTH"]),
+            "--thumb-width",
+            str(conf["THUMB_WIDTH"] if start == 1 else 0),
+            "--max-pages",
+            str(conf["MAX_PAGES"]),
+            "--quality",
+            str(conf["WEBP_QUALITY"]),
+            "--method",
+            str(conf["WEBP_METHOD"]),
         ]
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            preexec_fn=sandbox._limits(conf["WORKER_MEMORY_MB"] * 1024 * 1024),  # noqa: PLW1509
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=sandbox._limits(conf["WORKER_MEMORY_MB"] * 1024 * 1024),
         )
         try:
             for msg in _lines(proc, deadline):

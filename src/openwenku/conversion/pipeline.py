@@ -32,7 +32,10 @@ from .text import normalise
 
 logger = logging.getLogger(__name__)
 
-PASSWORD_REASON = "文件有密码保护，无法转换。请去除密码后重新上传"
+PASSWORD_REASON = "文件有密码保护，无法转换。请去除密码后重新上传"  # noqa: S105
+# Formats Office may encrypt with its built-in default password (VelvetSweatshop):
+# LibreOffice opens those, so an encrypted file of these kinds is still tried.
+DEFAULT_PASSWORD_FORMATS = frozenset({"docx", "xlsx", "pptx", "xls"})
 
 
 def default_worker_id() -> str:
@@ -57,7 +60,8 @@ def convert(document_id: int, *, worker_id: str | None = None) -> str:
     except Exception:
         logger.exception("conversion of document %s crashed", document.pk)
         services.conversion_fail(
-            document=document, worker_id=worker_id,
+            document=document,
+            worker_id=worker_id,
             reason="转换时发生内部错误，管理员已收到记录，请稍后重试",
         )
     else:
@@ -83,7 +87,7 @@ def _convert(document: Document, scratch: Path, worker_id: str) -> None:
         sniffed = sniff_file(original, claimed_ext)
     except UnsupportedFile as exc:
         raise ConversionError(exc.reason) from None
-    if sniffed.encrypted:
+    if sniffed.encrypted and sniffed.format not in DEFAULT_PASSWORD_FORMATS:
         raise ConversionError(PASSWORD_REASON)
     if sniffed.format != document.format:
         Document.objects.filter(pk=document.pk).update(format=sniffed.format)
@@ -91,8 +95,16 @@ def _convert(document: Document, scratch: Path, worker_id: str) -> None:
     if sniffed.format == "pdf":
         pdf = original
     else:
-        pdf = office.to_pdf(original, fmt=sniffed.format, scratch=scratch / "office",
-                            encoding=sniffed.encoding)
+        try:
+            pdf = office.to_pdf(
+                original, fmt=sniffed.format, scratch=scratch / "office", encoding=sniffed.encoding
+            )
+        except ConversionError:
+            # Encrypted files of these formats mostly fail here; those "protected"
+            # with Office's built-in default password open, so they are tried.
+            if sniffed.encrypted:
+                raise ConversionError(PASSWORD_REASON) from None
+            raise
     _clear_previous_output(document)
     services.conversion_extend_lease(document=document, worker_id=worker_id)
     _render_and_store(document, pdf, scratch / "pages", worker_id)
@@ -136,8 +148,14 @@ def _render_and_store(document: Document, pdf: Path, outdir: Path, worker_id: st
             file = outdir / msg["file"]
             w, h = msg["width"], msg["height"]
             text = normalise(msg.get("text", ""))
-        page = DocumentPage(document=document, number=number, width=w, height=h, text=text,
-                            image_bytes=file.stat().st_size)
+        page = DocumentPage(
+            document=document,
+            number=number,
+            width=w,
+            height=h,
+            text=text,
+            image_bytes=file.stat().st_size,
+        )
         page.image.name = _save_file(page_image_path(page, file.name), file)
         with transaction.atomic():
             page.save()

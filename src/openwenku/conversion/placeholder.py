@@ -16,8 +16,13 @@ def _cjk_font_path() -> str | None:
     if not fc:
         return None
     try:
-        out = subprocess.run([fc, "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True,
-                             text=True, timeout=10, check=False).stdout.strip()
+        out = subprocess.run(
+            [fc, "-f", "%{file}", "Noto Sans CJK SC"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out or None
@@ -28,10 +33,18 @@ def placeholder_page(path: Path, number: int, width: int) -> tuple[int, int]:
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     font_path = _cjk_font_path()
-    font = (ImageFont.truetype(font_path, size=max(16, width // 30)) if font_path
-            else ImageFont.load_default())
+    font = (
+        ImageFont.truetype(font_path, size=max(16, width // 30))
+        if font_path
+        else ImageFont.load_default()
+    )
     draw.rectangle([8, 8, width - 9, height - 9], outline="#cccccc", width=2)
-    draw.text((width // 2, height // 2), f"第{number}页无法显示（原文件此页已损坏）",
-              fill="#888888", font=font, anchor="mm")
+    draw.text(
+        (width // 2, height // 2),
+        f"第{number}页无法显示（原文件此页已损坏）",
+        fill="#888888",
+        font=font,
+        anchor="mm",
+    )
     image.save(path, "WEBP", quality=80)
     return width, height

@@ -44,8 +44,9 @@ def _open(pdf_path: str):
         sys.exit(0)
 
 
-def render_page(pdf, index: int, out: Path, *, width: int, quality: int, method: int,
-                thumb_width: int) -> dict:
+def render_page(
+    pdf, index: int, out: Path, *, width: int, quality: int, method: int, thumb_width: int
+) -> dict:
     page = pdf[index]
     try:
         pt_w, pt_h = page.get_size()
@@ -68,8 +69,13 @@ def render_page(pdf, index: int, out: Path, *, width: int, quality: int, method:
             text = textpage.get_text_bounded(errors="replace")
         finally:
             textpage.close()
-        return {"page": index + 1, "file": name, "width": image.width,
-                "height": image.height, "text": text}
+        return {
+            "page": index + 1,
+            "file": name,
+            "width": image.width,
+            "height": image.height,
+            "text": text,
+        }
     finally:
         page.close()
 
@@ -95,9 +101,16 @@ def main(argv: list[str] | None = None) -> None:
         return
     for index in range(args.start - 1, total):
         try:
-            result = render_page(pdf, index, out, width=args.width, quality=args.quality,
-                                 method=args.method, thumb_width=args.thumb_width)
-        except Exception as exc:  # noqa: BLE001 - a bad page must not end the document
+            result = render_page(
+                pdf,
+                index,
+                out,
+                width=args.width,
+                quality=args.quality,
+                method=args.method,
+                thumb_width=args.thumb_width,
+            )
+        except Exception as exc:
             result = {"page": index + 1, "failed": f"{type(exc).__name__}: {exc}"[:300]}
         _emit(result)
     pdf.close()

@@ -10,6 +10,7 @@ hostile document can then neither fetch a URL nor read a local path it names
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import resource
@@ -30,6 +31,7 @@ _RO_PATHS = [
     "/etc/libreoffice",
     "/etc/localtime",
     "/etc/ssl/certs",
+    "/var/cache/fontconfig",
 ]
 
 
@@ -65,14 +67,21 @@ _bwrap_checked: dict[str, bool] = {}
 def _bwrap_works(path: str) -> bool:
     # Some containers forbid user namespaces; fall back to limits only.
     if path not in _bwrap_checked:
-        try:
-            ok = subprocess.run(
-                [path, "--unshare-all", "--ro-bind", "/usr", "/usr", "--dev", "/dev",
-                 "/usr/bin/true"],
-                capture_output=True, timeout=10, check=False,
-            ).returncode == 0
-        except (OSError, subprocess.TimeoutExpired):
-            ok = False
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as probe:
+            try:
+                ok = (
+                    subprocess.run(
+                        sandboxed(["/usr/bin/true"], workdir=Path(probe)),
+                        capture_output=True,
+                        timeout=10,
+                        check=False,
+                    ).returncode
+                    == 0
+                )
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
         if not ok:
             logger.warning("bubblewrap is installed but cannot create a sandbox here")
         _bwrap_checked[path] = ok
@@ -87,12 +96,10 @@ def sandboxed(cmd: list[str], *, workdir: Path) -> list[str]:
     for link in ("bin", "lib", "lib64", "sbin", "lib32", "libx32"):
         if os.path.islink(f"/{link}"):
             wrapped += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
-    wrapped += [
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-        "--bind", str(workdir), str(workdir),
-        "--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", "/tmp",
-        "--chdir", str(workdir), "--",
-    ]
+    private_tmp = "/tmp"  # noqa: S108 - a fresh tmpfs inside the sandbox, not the host's
+    wrapped += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", private_tmp]
+    wrapped += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+    wrapped += ["--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", private_tmp, "--"]
     return wrapped + cmd
 
 
@@ -140,7 +147,7 @@ def run(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=_limits(memory_bytes),  # noqa: PLW1509 - no threads touch this
+        preexec_fn=_limits(memory_bytes),
     )
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -160,11 +167,7 @@ def run(
 
 
 def kill_group(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired, ValueError):
         proc.communicate(timeout=10)
-    except (subprocess.TimeoutExpired, ValueError):
-        pass

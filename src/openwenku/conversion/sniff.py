@@ -20,8 +20,6 @@ from dataclasses import dataclass
 
 import olefile
 
-FORMATS = frozenset("pdf doc docx wps rtf odt txt ppt pptx odp xls xlsx ods epub".split())
-
 _HEAD_BYTES = 1 << 20  # read from the start of every file, never more
 _NUL_WINDOW = 64 << 10  # a NUL in here means binary (UTF-16/32 aside)
 _GB_WINDOW = 64 << 10  # bytes whose characters are weighed for the GB18030 guess
@@ -47,54 +45,40 @@ class UnsupportedFile(Exception):
         self.reason = reason
 
 
-_FORMAT_NAMES = {
-    "pdf": "PDF 文档",
-    "doc": "Word 97-2003 文档",
-    "docx": "Word 文档",
-    "wps": "WPS/Works 文字文档",
-    "rtf": "RTF 文档",
-    "odt": "OpenDocument 文本文档",
-    "txt": "纯文本",
-    "ppt": "PowerPoint 97-2003 演示文稿",
-    "pptx": "PowerPoint 演示文稿",
-    "odp": "OpenDocument 演示文稿",
-    "xls": "Excel 97-2003 工作簿",
-    "xlsx": "Excel 工作簿",
-    "ods": "OpenDocument 电子表格",
-    "epub": "EPUB 电子书",
-}
-# Extensions naming a format (or a variant the converters treat alike).
-_EXT_FORMAT = {f: f for f in FORMATS} | {
-    **dict.fromkeys(("dot",), "doc"),
-    **dict.fromkeys(("docm", "dotx", "dotm"), "docx"),
-    **dict.fromkeys(("xlt", "et", "ett"), "xls"),
-    **dict.fromkeys(("xlsm", "xlsb", "xltx", "xltm"), "xlsx"),
-    **dict.fromkeys(("pps", "pot", "dps", "dpt"), "ppt"),
-    **dict.fromkeys(("pptm", "ppsx", "ppsm", "potx", "potm"), "pptx"),
-    **dict.fromkeys(("wpt",), "wps"),
-    **dict.fromkeys(("ott", "odm"), "odt"),
-    **dict.fromkeys(("ots",), "ods"),
-    **dict.fromkeys(("otp",), "odp"),
-    **dict.fromkeys(("text", "csv", "tsv", "md", "log"), "txt"),
-}
-_OOXML_OF = {"doc": "docx", "docx": "docx", "xls": "xlsx", "xlsx": "xlsx", "ppt": "pptx"}
-_OOXML_OF |= {"pptx": "pptx"}
-_KIND_LABELS = {
-    **dict.fromkeys(("doc", "docx"), "Word 文档"),
-    "wps": "WPS 文字文档",
-    **dict.fromkeys(("xls", "xlsx"), "Excel 工作簿"),
-    **dict.fromkeys(("ppt", "pptx"), "PowerPoint 演示文稿"),
-    **dict.fromkeys(("odt", "ods", "odp"), "OpenDocument 文档"),
-    "epub": "EPUB 电子书",
-    "pdf": "PDF 文档",
-}
+def _table(spec: str) -> dict[str, str]:
+    """Parse ``"value: key key; value: key"`` into ``{key: value}``."""
+    pairs = (part.split(":") for part in spec.split(";"))
+    return {key: value.strip() for value, keys in pairs for key in keys.split()}
+
+
+# Format names shown in notes ("... 但内容是 RTF 文档 ...").
+_FORMAT_NAMES = _table(
+    "PDF 文档: pdf; Word 97-2003 文档: doc; Word 文档: docx; WPS/Works 文字文档: wps;"
+    "RTF 文档: rtf; OpenDocument 文本文档: odt; 纯文本: txt; PowerPoint 97-2003 演示文稿: ppt;"
+    "PowerPoint 演示文稿: pptx; OpenDocument 演示文稿: odp; Excel 97-2003 工作簿: xls;"
+    "Excel 工作簿: xlsx; OpenDocument 电子表格: ods; EPUB 电子书: epub"
+)
+FORMATS = frozenset(_FORMAT_NAMES)
+
+
+# Extensions naming a format, or a variant the converters treat alike.
+_EXT_FORMAT = {f: f for f in FORMATS} | _table(
+    "doc: dot; docx: docm dotx dotm; xls: xlt et ett; xlsx: xlsm xlsb xltx xltm;"
+    "ppt: pps pot dps dpt; pptx: pptm ppsx ppsm potx potm; wps: wpt; odt: ott odm;"
+    "ods: ots; odp: otp; txt: text csv tsv md log"
+)
+# What a corrupt file claimed to be ("文件已损坏：不是有效的 Word 文档").
+_KIND_LABELS = _table(
+    "Word 文档: doc docx; WPS 文字文档: wps; Excel 工作簿: xls xlsx; PowerPoint 演示文稿: ppt pptx;"
+    "OpenDocument 文档: odt ods odp; EPUB 电子书: epub; PDF 文档: pdf"
+)
 
 
 def sniff_file(path: str | os.PathLike, claimed_ext: str = "") -> Sniffed:
     """Return the real format of ``path``; raise UnsupportedFile for anything else."""
     ext = str(claimed_ext or "").strip().lstrip(".").lower()
     try:
-        result = _sniff(os.fspath(path), ext)
+        result = _sniff(os.fsdecode(path), ext)
     except UnsupportedFile:
         raise
     except OSError as exc:
@@ -146,44 +130,30 @@ def _sniff(path: str, ext: str) -> Sniffed:
 # --- known non-documents ------------------------------------------------------
 
 _MAGIC = (
-    (b"\x7fELF", "可执行程序"),
-    (b"\xca\xfe\xba\xbe", "可执行程序"),
-    (b"\xcf\xfa\xed\xfe", "可执行程序"),
-    (b"\xce\xfa\xed\xfe", "可执行程序"),
-    (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF87a", "GIF 图片"),
-    (b"GIF89a", "GIF 图片"),
-    (b"II*\x00", "TIFF 图片"),
-    (b"MM\x00*", "TIFF 图片"),
-    (b"8BPS", "Photoshop 图像"),
-    (b"ID3", "MP3 音频"),
-    (b"\xff\xfb", "MP3 音频"),
-    (b"\xff\xf3", "MP3 音频"),
-    (b"fLaC", "FLAC 音频"),
-    (b"OggS", "Ogg 音视频"),
-    (b"MThd", "MIDI 音频"),
-    (b"\x1a\x45\xdf\xa3", "MKV/WebM 视频"),
-    (b"FLV\x01", "FLV 视频"),
-    (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", "WMV/WMA 音视频"),
-    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
-    (b"Rar!\x1a\x07", "RAR 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
-    (b"\xfd7zXZ\x00", "xz 压缩包"),
-    (b"\x28\xb5\x2f\xfd", "zstd 压缩包"),
-    (b"MSCF", "CAB 压缩包"),
-    (b"SQLite format 3\x00", "SQLite 数据库"),
-    (b"AT&TFORM", "DjVu 文档"),
-    (b"ITSF", "CHM 帮助文件"),
+    ("可执行程序", (b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")),
+    ("PNG 图片", (b"\x89PNG\r\n\x1a\n",)),
+    ("JPEG 图片", (b"\xff\xd8\xff",)),
+    ("GIF 图片", (b"GIF87a", b"GIF89a")),
+    ("TIFF 图片", (b"II*\x00", b"MM\x00*")),
+    ("Photoshop 图像", (b"8BPS",)),
+    ("音频文件", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"fLaC", b"OggS", b"MThd")),
+    ("视频文件", (b"\x1a\x45\xdf\xa3", b"FLV\x01", b"\x30\x26\xb2\x75\x8e\x66\xcf\x11")),
+    ("7z 压缩包", (b"7z\xbc\xaf\x27\x1c",)),
+    ("RAR 压缩包", (b"Rar!\x1a\x07",)),
+    ("gzip 压缩包", (b"\x1f\x8b",)),
+    ("压缩包", (b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"MSCF")),
+    ("SQLite 数据库", (b"SQLite format 3\x00",)),
+    ("DjVu 文档", (b"AT&TFORM",)),
+    ("CHM 帮助文件", (b"ITSF",)),
 )
-_RIFF_LABELS = {b"WEBP": "WebP 图片", b"WAVE": "WAV 音频", b"AVI ": "AVI 视频"}
+_RIFF_LABELS = {b"WEBP": "WebP 图片", b"WAVE": "音频文件", b"AVI ": "视频文件"}
 _HEIF_BRANDS = (b"heic", b"heix", b"heif", b"mif1", b"msf1", b"avif")
 
 
 def _binary_label(head: bytes) -> str | None:
     """Name well-known non-document formats, or None."""
-    for magic, label in _MAGIC:
-        if head.startswith(magic):
+    for label, magics in _MAGIC:
+        if head.startswith(magics):
             return label
     binary = b"\x00" in head[:64]  # guards the short, text-like signatures below
     if head.startswith(b"MZ") and binary:
@@ -195,9 +165,9 @@ def _binary_label(head: bytes) -> str | None:
     if re.match(rb"BZh[1-9]1AY&SY", head):
         return "bzip2 压缩包"
     if head.startswith(b"RIFF"):
-        return _RIFF_LABELS.get(head[8:12], "RIFF 多媒体文件")
+        return _RIFF_LABELS.get(head[8:12], "音视频文件")
     if head[4:8] == b"ftyp":
-        return "HEIC/AVIF 图片" if head[8:12] in _HEIF_BRANDS else "MP4/MOV 音视频"
+        return "HEIC/AVIF 图片" if head[8:12] in _HEIF_BRANDS else "视频文件"
     if head[0x8001:0x8006] == b"CD001":
         return "光盘映像（ISO）"
     return None
@@ -263,7 +233,10 @@ def _sniff_ole(path: str, ext: str, size: int) -> Sniffed:
 
 def _classify_ole(ole: _BoundedOleFile, ext: str) -> Sniffed:
     if ole.exists("EncryptedPackage"):  # password- or IRM-protected OOXML
-        return Sniffed(_OOXML_OF.get(_EXT_FORMAT.get(ext, ""), "docx"), True)
+        # The parts are encrypted too: trust the claimed family, default to Word.
+        family = _EXT_FORMAT.get(ext, "")
+        fmt = {"doc": "docx", "xls": "xlsx", "ppt": "pptx"}.get(family, family)
+        return Sniffed(fmt if fmt in ("docx", "xlsx", "pptx") else "docx", True)
     # Rights-managed (IRM) binary documents carry only a placeholder body.
     drm = ole.exists("\x09DRMContent") or ole.exists("\x06DataSpaces")
     if ole.exists("WordDocument"):
@@ -309,29 +282,21 @@ def _ppt_encrypted(ole: _BoundedOleFile) -> bool:
     return len(user) >= 16 and struct.unpack_from("<I", user, 12)[0] == 0xF3D1C4DF
 
 
+_OLE_OTHERS = {"VisioDocument": "Visio 绘图", "Quill": "Publisher 出版物", "FileHeader": "HWP 文档"}
+
+
 def _ole_unsupported_reason(ole: _BoundedOleFile) -> str:
-    for stream, label in (
-        ("VisioDocument", "Visio 绘图"),
-        ("Quill", "Publisher 出版物"),
-        ("__properties_version1.0", "Outlook 邮件"),
-        ("FileHeader", "韩文 HWP 文档"),
-    ):
-        if ole.exists(stream):
-            return f"不支持的文件类型：{label}"
-    return "不支持的文件类型：无法识别的 Office 复合文档"
+    label = next((v for k, v in _OLE_OTHERS.items() if ole.exists(k)), "无法识别的 Office 复合文档")
+    return f"不支持的文件类型：{label}"
 
 
 # --- ZIP containers: OOXML, OpenDocument, EPUB --------------------------------
 
 _ODF_FORMATS = {
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.text-template": "odt",
-    "application/vnd.oasis.opendocument.text-master": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.spreadsheet-template": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-    "application/vnd.oasis.opendocument.presentation-template": "odp",
-}
+    f"application/vnd.oasis.opendocument.{kind}{variant}": fmt
+    for kind, fmt in (("text", "odt"), ("spreadsheet", "ods"), ("presentation", "odp"))
+    for variant in ("", "-template")
+} | {"application/vnd.oasis.opendocument.text-master": "odt"}
 _OOXML_PREFIXES = (("word/", "docx"), ("ppt/", "pptx"), ("xl/", "xlsx"))
 
 
@@ -366,9 +331,9 @@ def _classify_zip(zf: zipfile.ZipFile, ext: str) -> Sniffed:
     mimetype = b""
     if "mimetype" in names and zf.getinfo("mimetype").file_size <= 200:
         mimetype = _read_member(zf, "mimetype", 200).strip()
-    if mimetype == b"application/epub+zip" or "META-INF/container.xml" in names:
+    if mimetype == b"application/epub+zip" or _epub_without_mimetype(names):
         return Sniffed("epub", _epub_encrypted(zf, names))
-    fmt = _ODF_FORMATS.get(mimetype.decode("ascii", "replace")) or _odf_from_manifest(zf, names)
+    fmt = _ODF_FORMATS.get(mimetype.decode("ascii", "replace"))
     if fmt:
         manifest = _read_member(zf, "META-INF/manifest.xml")
         return Sniffed(fmt, b"encryption-data" in manifest)
@@ -380,15 +345,11 @@ def _classify_zip(zf: zipfile.ZipFile, ext: str) -> Sniffed:
     raise UnsupportedFile(_zip_unsupported_reason(names, ext))
 
 
-def _odf_from_manifest(zf: zipfile.ZipFile, names: set[str]) -> str | None:
-    """ODF packages without a ``mimetype`` member still declare it in the manifest."""
-    if "content.xml" not in names:
-        return None
-    manifest = _read_member(zf, "META-INF/manifest.xml")
-    for mime, fmt in _ODF_FORMATS.items():
-        if b'"' + mime.encode() + b'"' in manifest:
-            return fmt
-    return None
+def _epub_without_mimetype(names: set[str]) -> bool:
+    """Sloppy EPUBs omit ``mimetype`` but keep the container and an OPF package."""
+    if "mimetype" in names or "META-INF/container.xml" not in names:
+        return False
+    return any(n.endswith(".opf") for n in names)
 
 
 def _epub_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
@@ -426,14 +387,15 @@ _COMMON_HANZI = frozenset(
     "自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部"
     "其些主样理心本前开但因只从想实日者意无力它与长把机民第公此已工使情明性知全关点正业外"
 )
-# Ties charset_normalizer cannot break, settled towards the common code page.
-_PREFERRED = ("cp1252", "cp500", "cp866", "cp1251", "gb18030", "big5", "shift_jis", "euc_kr")
+# Near-ties charset_normalizer cannot break (cp1251 vs mac_cyrillic, cp037 vs cp500 ...)
+# go to the code page far more common in uploads.
+_PREFERRED = ("cp1252", "cp500", "cp866", "cp1251", "koi8_r", "gb18030", "big5", "shift_jis")
 _ALIASES = {"cp037": "cp500", "cp1140": "cp500", "cp1125": "cp866"}
 # Latin code pages charset_normalizer confuses with each other on Western text.
 _WESTERN = frozenset(
-    "cp1250 cp1252 cp1254 cp1257 cp1258 latin_1 iso8859_2 iso8859_3 iso8859_4 iso8859_9"
-    " iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 hp_roman8 mac_roman mac_latin2"
-    " mac_iceland cp437 cp850 cp858 cp775".split()
+    [f"cp{n}" for n in (437, 775, 850, 858, 1250, 1252, 1254, 1257, 1258)]
+    + [f"iso8859_{n}" for n in (2, 3, 4, 9, 10, 13, 14, 15, 16)]
+    + ["latin_1", "hp_roman8", "mac_roman", "mac_latin2", "mac_iceland"]
 )
 # Letters in cp1250 that are symbols in cp1252 (ł ą ż Ł Ą Ż ľ ť ...), right after a letter.
 _CP1250_ONLY = bytes(
@@ -447,7 +409,7 @@ _CENTRAL_EUROPEAN = re.compile(rb"[A-Za-z][" + re.escape(_CP1250_ONLY) + rb"]")
 
 def _sniff_text(head: bytes, complete: bool) -> Sniffed:
     encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
-    if encoding and _decodes(head, encoding, complete):
+    if encoding and _mostly_decodes(head, encoding, complete):
         return Sniffed("txt", False, encoding)
     sample = head[:_NUL_WINDOW]
     if b"\x00" in sample:
@@ -457,41 +419,44 @@ def _sniff_text(head: bytes, complete: bool) -> Sniffed:
         raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件")
     if len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > len(sample) // 10:
         raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件")
-    if _decodes(head, "utf-8", complete):
+    if _mostly_decodes(head, "utf-8", complete):
         return Sniffed("txt", False, "utf-8")
     if _looks_gb18030(head, complete):
         return Sniffed("txt", False, "gb18030")
     return Sniffed("txt", False, _detect_legacy(head, complete))
 
 
-def _decodes(data: bytes, encoding: str, complete: bool) -> bool:
-    """Strict decode; an incomplete file may end inside a multi-byte character."""
-    try:
-        codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
-    except UnicodeDecodeError:
-        return False
-    return True
+def _decode(data: bytes, encoding: str, complete: bool) -> str:
+    """Decode with U+FFFD for bad bytes; an incomplete file may end mid-character."""
+    return codecs.getincrementaldecoder(encoding)("replace").decode(data, final=complete)
+
+
+def _mostly_decodes(data: bytes, encoding: str, complete: bool) -> bool:
+    """Decodes cleanly, or with at most one bad byte per 100 non-ASCII characters."""
+    text = _decode(data, encoding, complete)
+    bad = text.count("\ufffd")
+    wide = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return bad * 100 <= wide
 
 
 def _bomless_utf16(sample: bytes) -> str | None:
     """UTF-16 without a BOM: mostly-ASCII text has NULs in every other byte."""
-    window = sample[:4096]
-    window = window[: len(window) // 2 * 2]
+    window = sample[: min(len(sample), 4096) // 2 * 2]
     even, odd = window[0::2].count(0), window[1::2].count(0)
     half = len(window) // 2
     for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if half and zeros > half * 0.4 and others < half * 0.02:
-            if _decodes(sample[: len(sample) // 2 * 2], encoding, True):
-                return encoding
+        looks_utf16 = half and zeros > half * 0.4 and others < half * 0.02
+        if looks_utf16 and _mostly_decodes(sample[: len(sample) // 2 * 2], encoding, False):
+            return encoding
     return None
 
 
 def _looks_gb18030(head: bytes, complete: bool) -> bool:
-    """GBK/GB18030 Chinese: decodes strictly, and reads like common Chinese."""
-    if not _decodes(head, "gb18030", complete):
+    """GBK/GB18030 Chinese: decodes (nearly) cleanly and reads like common Chinese."""
+    if not _mostly_decodes(head, "gb18030", complete):
         return False
-    text = codecs.getincrementaldecoder("gb18030")().decode(head[:_GB_WINDOW])
-    wide = "".join(c for c in text if c > "\x7f")
+    text = _decode(head[:_GB_WINDOW], "gb18030", False)
+    wide = "".join(c for c in text if c > "\x7f" and c != "\ufffd")
     if not wide:
         return False
     hanzi = [c for c in wide if "\u4e00" <= c <= "\u9fff"]
@@ -517,16 +482,19 @@ def _detect_legacy(head: bytes, complete: bool) -> str:
         sample = sample[: cut + 1] if cut > len(sample) // 2 else sample
     matches = from_bytes(sample)
     best = matches.best()
-    if best is None:
-        raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件或文本编码")
-    ties = [m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-    encoding = next((enc for enc in _PREFERRED if enc in ties), best.encoding)
-    if encoding == "cp1125" and best.language != "Ukrainian":
-        encoding = "cp866"  # cp1125 is cp866 plus Ukrainian letters
-    if (
-        encoding in _WESTERN
-        and best.language not in _CENTRAL_EUROPEAN
-        and _decodes(sample, "cp1252", True)
-    ):
-        encoding = "cp1252"
+    if best is None:  # damaged or mixed text: the common encoding with fewer bad bytes
+        return min(("utf-8", "gb18030"), key=lambda enc: _decode(sample, enc, True).count("\ufffd"))
+    near = [
+        m.encoding
+        for m in matches
+        if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.1
+    ]
+    encoding = next((enc for enc in _PREFERRED if enc in near), best.encoding)
+    if best.language != "Ukrainian":
+        encoding = _ALIASES.get(encoding, encoding)
+    if encoding in _WESTERN:
+        if _CENTRAL_EUROPEAN.search(sample):
+            encoding = "cp1250"
+        elif _mostly_decodes(sample, "cp1252", True):
+            encoding = "cp1252"
     return codecs.lookup(encoding).name

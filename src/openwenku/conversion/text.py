@@ -18,9 +18,8 @@ _CJK = (
 )
 # Spaces between two CJK characters, and a line break touching CJK on either side.
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[{_CJK}])")
-_CJK_BREAK = re.compile(
-    rf"(?<=[{_CJK}])[ \t\u00a0\u3000]*\n[ \t\u00a0\u3000]*|[ \t\u00a0\u3000]*\n[ \t\u00a0\u3000]*(?=[{_CJK}])"
-)
+_GAP = r"[ \t\u00a0\u3000]*"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}]){_GAP}\n{_GAP}|{_GAP}\n{_GAP}(?=[{_CJK}])")
 _LATIN_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-\n(?=[a-z])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ufffd]")
 _SPACES = re.compile(r"[ \t\u00a0]+")

@@ -13,14 +13,18 @@ class SiteConfiguration(models.Model):
     statement = models.TextField(
         _("operator statement"),
         blank=True,
-        help_text=_("Shown in every page footer: the platform only stores documents; "
-                    "earnings go to uploaders."),
+        help_text=_(
+            "Shown in every page footer: the platform only stores documents; "
+            "earnings go to uploaders."
+        ),
     )
     complaint = models.TextField(
         _("complaint instructions"),
         blank=True,
-        help_text=_("How to send a copyright or privacy complaint. {email} is replaced "
-                    "by the complaint address."),
+        help_text=_(
+            "How to send a copyright or privacy complaint. {email} is replaced "
+            "by the complaint address."
+        ),
     )
     complaint_email = models.EmailField(_("complaint e-mail"), blank=True)
     icp = models.CharField(_("ICP licence number"), max_length=100, blank=True)

@@ -20,6 +20,5 @@ def operator_ensure(*, username: str = "admin") -> tuple[str, str] | None:
     while User.objects.filter(username=name).exists():
         name = f"{username}{secrets.randbelow(10000)}"
     password = secrets.token_urlsafe(12)
-    User.objects.create_superuser(username=name, email="", password=password,
-                                  display_name="管理员")
+    User.objects.create_superuser(username=name, email="", password=password, display_name="管理员")
     return name, password

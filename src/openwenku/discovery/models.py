@@ -9,7 +9,11 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=50)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT,
+        "self",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
         verbose_name=_("parent"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -25,6 +29,9 @@ class Category(models.Model):
     def __str__(self) -> str:
         return " > ".join(c.name for c in self.ancestry())
 
+    def get_absolute_url(self) -> str:
+        return reverse("discovery:category", args=[self.slug])
+
     def ancestry(self) -> list["Category"]:
         """This category and its parents, root first."""
         chain, node, seen = [], self, set()
@@ -33,6 +40,3 @@ class Category(models.Model):
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
-
-    def get_absolute_url(self) -> str:
-        return reverse("discovery:category", args=[self.slug])

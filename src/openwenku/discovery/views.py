@@ -8,11 +8,15 @@ from .models import Category
 
 @require_GET
 def home(request):
-    return render(request, "discovery/home.html", {
-        "tree": selectors.category_tree(),
-        "newest": selectors.newest_documents(),
-        "popular": selectors.popular_documents(),
-    })
+    return render(
+        request,
+        "discovery/home.html",
+        {
+            "tree": selectors.category_tree(),
+            "newest": selectors.newest_documents(),
+            "popular": selectors.popular_documents(),
+        },
+    )
 
 
 @require_GET
@@ -21,11 +25,15 @@ def category(request, slug: str):
     order = "popular" if request.GET.get("order") == "popular" else "new"
     paginator = Paginator(selectors.documents_in_category(node, order), 30)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "discovery/category.html", {
-        "category": node,
-        "breadcrumb": node.ancestry(),
-        "children": node.children.all(),
-        "page_obj": page,
-        "order": order,
-        "canonical_url": request.build_absolute_uri(node.get_absolute_url()),
-    })
+    return render(
+        request,
+        "discovery/category.html",
+        {
+            "category": node,
+            "breadcrumb": node.ancestry(),
+            "children": node.children.all(),
+            "page_obj": page,
+            "order": order,
+            "canonical_url": request.build_absolute_uri(node.get_absolute_url()),
+        },
+    )

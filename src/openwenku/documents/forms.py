@@ -30,18 +30,26 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     files = MultipleFileField(label=_("Files"))
     title = forms.CharField(
-        label=_("Title"), max_length=255, required=False,
+        label=_("Title"),
+        max_length=255,
+        required=False,
         help_text=_("Leave empty to use the file name."),
     )
     category = CategoryChoiceField(
-        label=_("Category"), queryset=Category.objects.select_related("parent"), required=False,
+        label=_("Category"),
+        queryset=Category.objects.select_related("parent"),
+        required=False,
     )
     tags = forms.CharField(
-        label=_("Tags"), max_length=300, required=False,
+        label=_("Tags"),
+        max_length=300,
+        required=False,
         help_text=_("Separate tags with commas or spaces."),
     )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         max_length=5000,
     )
 
@@ -52,7 +60,9 @@ class UploadForm(forms.Form):
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=())
     detail = forms.CharField(
-        label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
         max_length=2000,
     )
     contact = forms.CharField(label=_("Contact (optional)"), max_length=200, required=False)

@@ -52,14 +52,20 @@ class Document(models.Model):
         EPUB = "epub", "EPUB"
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="documents",
         verbose_name=_("uploader"),
     )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        "discovery.Category", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="documents", verbose_name=_("category"),
+        "discovery.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("category"),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="documents", verbose_name=_("tags"))
     price = models.PositiveIntegerField(_("price (coins)"), default=0)

@@ -58,7 +58,9 @@ def document_full_text(document: Document) -> str:
 def category_descendant_ids(category: Category) -> list[int]:
     ids, frontier = [category.pk], [category.pk]
     while frontier:
-        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = list(
+            Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
         frontier = [c for c in frontier if c not in ids]
         ids += frontier
     return ids

@@ -8,7 +8,9 @@ from .models import Document
 def status_label(document: Document) -> str:
     if document.status == Document.Status.CONVERTING and document.page_count:
         return _("Converting: %(ready)d of %(total)d pages ready") % {
-            "ready": document.pages_ready, "total": document.page_count}
+            "ready": document.pages_ready,
+            "total": document.page_count,
+        }
     if document.status == Document.Status.FAILED:
         return _("Failed: %(reason)s") % {"reason": document.failure_reason}
     return str(document.get_status_display())

@@ -28,7 +28,7 @@ def detail(request, pk: int):
     viewed = request.session.get(_VIEWED_KEY, [])
     if document.is_ready and pk not in viewed:
         services.document_record_view(document=document)
-        request.session[_VIEWED_KEY] = (viewed + [pk])[-200:]
+        request.session[_VIEWED_KEY] = [*viewed, pk][-200:]
     pages = list(document.pages.only("number", "width", "height")) if document.is_ready else []
     context = {
         "document": document,
@@ -82,7 +82,9 @@ def download(request, pk: int):
         raise PermissionDenied(_("This document is for sale; purchases are not open yet."))
     services.document_record_download(document=document)
     return FileResponse(
-        document.original.open("rb"), as_attachment=True, filename=document.original_name,
+        document.original.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
         content_type="application/octet-stream",
     )
 
@@ -119,33 +121,42 @@ def upload(request):
     files = form.cleaned_data["files"]
     for upload_file in files:
         try:
-            created.append(services.document_create(
-                owner=request.user,
-                incoming=services.incoming_from_upload(upload_file),
-                title=form.cleaned_data["title"] if len(files) == 1 else "",
-                description=form.cleaned_data["description"],
-                category=form.cleaned_data["category"],
-                tags=form.cleaned_data["tags"],
-            ))
+            created.append(
+                services.document_create(
+                    owner=request.user,
+                    incoming=services.incoming_from_upload(upload_file),
+                    title=form.cleaned_data["title"] if len(files) == 1 else "",
+                    description=form.cleaned_data["description"],
+                    category=form.cleaned_data["category"],
+                    tags=form.cleaned_data["tags"],
+                )
+            )
         except services.UploadRefused as exc:
             errors.append(exc.reason)
     if wants_json:
         code = 201 if created else 400
-        return JsonResponse({
-            "documents": [
-                {**status_payload(d), "url": d.get_absolute_url(),
-                 "status_url": reverse("documents:status", args=[d.pk])} for d in created
-            ],
-            "errors": errors,
-        }, status=code)
+        return JsonResponse(
+            {
+                "documents": [
+                    {
+                        **status_payload(d),
+                        "url": d.get_absolute_url(),
+                        "status_url": reverse("documents:status", args=[d.pk]),
+                    }
+                    for d in created
+                ],
+                "errors": errors,
+            },
+            status=code,
+        )
     for e in errors:
         messages.error(request, e)
     if created:
-        messages.success(request, _("%(n)d file(s) uploaded; conversion has started.")
-                         % {"n": len(created)})
+        messages.success(
+            request, _("%(n)d file(s) uploaded; conversion has started.") % {"n": len(created)}
+        )
         return redirect("documents:mine")
-    return render(request, "documents/upload.html", {"form": form, "max_mb": _max_mb()},
-                  status=400)
+    return render(request, "documents/upload.html", {"form": form, "max_mb": _max_mb()}, status=400)
 
 
 def _max_mb() -> int:
@@ -163,8 +174,9 @@ def _upload_failed(request, form, errors, wants_json, status):
         return JsonResponse({"documents": [], "errors": errors}, status=status)
     for e in errors:
         messages.error(request, e)
-    return render(request, "documents/upload.html", {"form": form, "max_mb": _max_mb()},
-                  status=status)
+    return render(
+        request, "documents/upload.html", {"form": form, "max_mb": _max_mb()}, status=status
+    )
 
 
 @login_required
@@ -177,8 +189,14 @@ def mine(request):
 
 
 def robots(request):
-    lines = ["User-agent: *", "Disallow: /accounts/", "Disallow: /admin/", "Disallow: /api/",
-             "Disallow: /upload/", "Allow: /"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /accounts/",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /upload/",
+        "Allow: /",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -20,18 +20,24 @@ class Report(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     document = models.ForeignKey(
-        "documents.Document", on_delete=models.CASCADE, related_name="reports",
+        "documents.Document",
+        on_delete=models.CASCADE,
+        related_name="reports",
         verbose_name=_("document"),
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="reports",
         verbose_name=_("reporter"),
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     detail = models.TextField(_("details"), blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
 
     class Meta:
@@ -40,7 +46,8 @@ class Report(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["document", "reporter"], condition=models.Q(status="open"),
+                fields=["document", "reporter"],
+                condition=models.Q(status="open"),
                 name="report_one_open_per_reporter",
             ),
         ]

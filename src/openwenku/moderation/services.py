@@ -3,12 +3,15 @@ from django.db import IntegrityError, transaction
 from .models import Report
 
 
-def report_create(*, document, reporter, reason: str, detail: str = "", contact: str = "") -> Report:
+def report_create(
+    *, document, reporter, reason: str, detail: str = "", contact: str = ""
+) -> Report:
     """File a report; a second open report by the same member updates the first."""
     try:
         with transaction.atomic():
-            return Report.objects.create(document=document, reporter=reporter, reason=reason,
-                                         detail=detail, contact=contact)
+            return Report.objects.create(
+                document=document, reporter=reporter, reason=reason, detail=detail, contact=contact
+            )
     except IntegrityError:
         report = Report.objects.get(document=document, reporter=reporter, status=Report.Status.OPEN)
         report.reason, report.detail, report.contact = reason, detail, contact

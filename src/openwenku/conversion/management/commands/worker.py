@@ -28,8 +28,12 @@ class Command(DBWorkerCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--sweep-interval", type=float, default=60.0,
-                            help="seconds between checks for stalled conversions (default 60)")
+        parser.add_argument(
+            "--sweep-interval",
+            type=float,
+            default=60.0,
+            help="seconds between checks for stalled conversions (default 60)",
+        )
         parser.set_defaults(reload=False, queue_name="*")
 
     def handle(self, *args, sweep_interval: float, **options):

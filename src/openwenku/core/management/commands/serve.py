@@ -19,12 +19,19 @@ class Command(BaseCommand):
     help = "Migrate, then run the web server and a conversion worker (embedded mode)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=os.environ.get("OPENWENKU_BIND", "127.0.0.1:8000"),
-                            help="address:port to listen on (default 127.0.0.1:8000)")
-        parser.add_argument("--web-workers", type=int, default=2,
-                            help="web server processes (default 2)")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="run the web server only (workers run elsewhere)")
+        parser.add_argument(
+            "--bind",
+            default=os.environ.get("OPENWENKU_BIND", "127.0.0.1:8000"),
+            help="address:port to listen on (default 127.0.0.1:8000)",
+        )
+        parser.add_argument(
+            "--web-workers", type=int, default=2, help="web server processes (default 2)"
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="run the web server only (workers run elsewhere)",
+        )
 
     def handle(self, *args, bind, web_workers, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -33,27 +40,49 @@ class Command(BaseCommand):
         children = [self._start_web(bind, web_workers)]
         if not no_worker:
             children.append(subprocess.Popen([sys.executable, "-m", "openwenku", "worker"]))
-        self.stdout.write(self.style.SUCCESS(
-            f"OpenWenku is running at http://{bind}/  (data: {settings.DATA_DIR}; Ctrl+C stops)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"OpenWenku is running at http://{bind}/  (data: {settings.DATA_DIR}; Ctrl+C stops)"
+            )
+        )
         self._supervise(children)
 
     def _announce_operator(self, bind: str) -> None:
         created = operator_ensure()
         if created:
             name, password = created
-            self.stdout.write(self.style.WARNING(
-                "\nNo operator account existed, so one was created:\n"
-                f"    username: {name}\n    password: {password}\n"
-                f"Log in at http://{bind}/accounts/login/ (admin: http://{bind}/admin/) and "
-                "change this password now; it is shown only this once.\n"))
+            self.stdout.write(
+                self.style.WARNING(
+                    "\nNo operator account existed, so one was created:\n"
+                    f"    username: {name}\n    password: {password}\n"
+                    f"Log in at http://{bind}/accounts/login/ (admin: http://{bind}/admin/) and "
+                    "change this password now; it is shown only this once.\n"
+                )
+            )
 
     def _start_web(self, bind: str, workers: int) -> subprocess.Popen:
-        return subprocess.Popen([
-            sys.executable, "-m", "gunicorn", "openwenku.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--threads", "4",
-            "--worker-class", "gthread", "--timeout", "300",
-            "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
-        ])
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "openwenku.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--timeout",
+                "300",
+                "--access-logfile",
+                "-",
+                "--forwarded-allow-ips",
+                "127.0.0.1",
+            ]
+        )
 
     def _supervise(self, children: list[subprocess.Popen]) -> None:
         stopping = False

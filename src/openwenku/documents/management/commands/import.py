@@ -56,8 +56,11 @@ class Command(BaseCommand):
         parser.add_argument("--owner", help="uploader's username (default: the first operator)")
         parser.add_argument("--category", help="category path, slug or id")
         parser.add_argument("--price", type=int, default=0, help="price in coins (default 0)")
-        parser.add_argument("--wait", action="store_true",
-                            help="convert each file now, in this process, before returning")
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="convert each file now, in this process, before returning",
+        )
 
     def handle(self, *args, paths, owner, category, price, wait, **options):
         owner_user = self._owner(owner)
@@ -85,7 +88,9 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise services.UploadRefused(f"不是文件或不存在：{path}")
             document = services.document_create(
-                owner=owner, incoming=services.incoming_from_path(path), category=node,
+                owner=owner,
+                incoming=services.incoming_from_path(path),
+                category=node,
                 price=price,
             )
         except services.UploadRefused as exc:

@@ -1,0 +1,87 @@
+"""A member uploads two files in a real browser (Debian's chromium), watches
+each file's progress and conversion status update without reloading, and reads
+the document page."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import corpus_file
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+CHINESE_DOCX = "chatchat__核电厂定期安全审查指南 第1部分：通用要求（征求意见稿）.docx"
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes itself happen before and after, never concurrently.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page
+        assert errors == [], f"JavaScript errors: {errors}"
+        context.close()
+        browser.close()
+
+
+def test_upload_two_files_and_read_the_page(page, live_server, background_worker, member):
+    page.set_default_timeout(90_000)
+    page.goto(f"{live_server.url}/accounts/login/?next=/upload/")
+    page.fill("input[name=username]", "wangxm")
+    page.fill("input[name=password]", "s3cret-Passw0rd")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/upload/")
+
+    page.set_input_files(
+        "input[type=file]",
+        [str(corpus_file(CHINESE_DOCX)), str(corpus_file("pdfjs__tracemonkey.pdf"))],
+    )
+    page.fill("input[name=tags]", "核电 安全")
+    page.click("#upload-form button[type=submit]")
+
+    items = page.locator("#upload-list .upload-item")
+    assert items.count() == 2
+    # Each file gets its own progress bar, then its status follows the conversion.
+    assert items.nth(0).locator("progress").count() == 1
+    page.wait_for_function(
+        "document.querySelectorAll('#upload-list .upload-item.is-ready').length === 2"
+    )
+    assert "就绪" in items.nth(0).inner_text()
+
+    items.filter(has_text=CHINESE_DOCX).locator("a").click()
+    page.wait_for_selector("h1.doc-title")
+    assert page.inner_text("h1.doc-title") == CHINESE_DOCX
+    meta = page.inner_text(".doc-meta")
+    assert "王**" in meta and "DOCX" in meta and "KB" in meta
+    first = page.locator(f'img[alt="{CHINESE_DOCX}_第1页"]')
+    first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 1000", arg=first.element_handle()
+    )
+    assert "第1页 / 共" in page.inner_text(".pages")
+    assert "核电厂" in page.inner_text(".description")
