@@ -216,6 +216,8 @@ if env.bool("OPENWENKU_HTTPS", default=False):
 
 # --- OpenWenku ---------------------------------------------------------------------
 OPENWENKU = {
+    # Free preview pages of a priced document when its uploader sets none.
+    "DEFAULT_PREVIEW_PAGES": env.int("OPENWENKU_DEFAULT_PREVIEW_PAGES", default=10),
     "SITE_NAME": env.str("OPENWENKU_SITE_NAME", default="OpenWenku 文库"),
     # Upload limit in bytes, enforced while the body streams in.
     "MAX_UPLOAD_BYTES": env.int("OPENWENKU_MAX_UPLOAD_MB", default=100) * 1024 * 1024,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openwenku.documents.models import Document
 from tests.conftest import corpus_file, run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 CHINESE_DOCX = "chatchat__核电厂定期安全审查指南 第1部分：通用要求（征求意见稿）.docx"
 

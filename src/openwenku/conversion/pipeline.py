@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openwenku.documents.models import Document, DocumentPage, page_image_path
+from openwenku.documents.signals import document_published, send_after_commit
 
 from . import office, pages, services
 from .errors import ConversionError
@@ -182,6 +183,8 @@ def _render_and_store(document: Document, pdf: Path, outdir: Path, worker_id: st
             lease_owner="",
             lease_expires_at=None,
         )
+        if updated:
+            send_after_commit(document_published, document.pk)
     if not updated:
         # Our lease was lost to another worker meanwhile; its result stands.
         default_storage.delete(pdf_name)

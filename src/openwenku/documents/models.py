@@ -69,6 +69,9 @@ class Document(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="documents", verbose_name=_("tags"))
     price = models.PositiveIntegerField(_("price (coins)"), default=0)
+    # Pages anyone may preview; None means the site default for priced
+    # documents (all pages of a free one). See selectors.preview_limit().
+    preview_pages = models.PositiveIntegerField(_("free preview pages"), null=True, blank=True)
 
     # The original, stored privately.
     storage_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -149,6 +152,17 @@ class DocumentPage(models.Model):
     height = models.PositiveIntegerField()
     image_bytes = models.PositiveIntegerField(default=0)
     text = models.TextField(_("text"), blank=True)
+
+    class TextSource(models.TextChoices):
+        PDF = "pdf", _("Text layer")
+        OCR = "ocr", _("OCR")
+        NONE = "none", _("No text")
+
+    text_source = models.CharField(
+        _("text source"), max_length=4, choices=TextSource.choices, default=TextSource.PDF
+    )
+    # Set when the page has no usable text layer; OCR clears it after publishing.
+    needs_ocr = models.BooleanField(_("needs OCR"), default=False, db_index=True)
 
     class Meta:
         verbose_name = _("page")

@@ -50,6 +50,24 @@ def page_for_reader(user, document_id: int, number: int) -> DocumentPage:
     return page
 
 
+def preview_limit(document: Document) -> int:
+    """How many leading pages anyone may see without buying the document.
+
+    A free document shows every page. A priced one shows ``preview_pages`` if
+    the uploader (or an operator) set it, else the site default. The market's
+    entitlement check decides who sees more; search snippets and page text
+    never go beyond this limit for readers without it.
+    """
+    from django.conf import settings
+
+    total = document.page_count
+    if document.preview_pages is not None:
+        return min(document.preview_pages, total)
+    if document.price == 0:
+        return total
+    return min(settings.OPENWENKU["DEFAULT_PREVIEW_PAGES"], total)
+
+
 def document_full_text(document: Document) -> str:
     parts = DocumentPage.objects.filter(document=document).order_by("number")
     return "\n".join(t for t in parts.values_list("text", flat=True) if t)

@@ -1,0 +1,22 @@
+"""What happens to documents, for other capabilities to follow.
+
+Each signal is sent after the change is committed, with ``document_id``.
+Search keeps its index in step with these; the market grants upload rewards on
+``document_published``. Receivers must be quick or enqueue work of their own.
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+# A document became ready (first conversion, or a re-conversion finished).
+document_published = Signal()
+# Its text changed without a re-conversion (OCR added text to pages).
+document_text_changed = Signal()
+# Its metadata changed (title, description, category, tags, price, preview pages).
+document_changed = Signal()
+# It was unpublished or deleted: it must vanish from every public listing at once.
+document_removed = Signal()
+
+
+def send_after_commit(signal: Signal, document_id: int) -> None:
+    transaction.on_commit(lambda: signal.send(sender=None, document_id=document_id))
