@@ -229,12 +229,18 @@ OPENWENKU = {
     "MAX_PAGES": env.int("OPENWENKU_MAX_PAGES", default=2000),
     "WORKER_MEMORY_MB": env.int("OPENWENKU_WORKER_MEMORY_MB", default=2048),
     "PAGE_WIDTH": env.int("OPENWENKU_PAGE_WIDTH", default=1200),
+    # Page-rendering processes per document (0 = one per core).
+    "RENDER_PROCESSES": env.int("OPENWENKU_RENDER_PROCESSES", default=0),
     "WEBP_QUALITY": env.int("OPENWENKU_WEBP_QUALITY", default=80),
     "WEBP_METHOD": env.int("OPENWENKU_WEBP_METHOD", default=4),
     "THUMB_WIDTH": env.int("OPENWENKU_THUMB_WIDTH", default=240),
     # How long a conversion may hold a document before another worker may take it.
     "LEASE_SECONDS": env.int("OPENWENKU_LEASE_SECONDS", default=900),
     "SOFFICE": env.str("OPENWENKU_SOFFICE", default="soffice"),
+    # warm: a long-lived LibreOffice per worker process (needs Debian's python3-uno);
+    # cold: a fresh soffice per file. A warm instance is replaced after this many files.
+    "LO_MODE": env.str("OPENWENKU_LO_MODE", default="warm"),
+    "LO_MAX_CONVERSIONS": env.int("OPENWENKU_LO_MAX_CONVERSIONS", default=100),
     # Run converters in a bubblewrap sandbox (no network, no view of the data dir).
     "SANDBOX": env.str("OPENWENKU_SANDBOX", default="auto"),
     # Operator texts shown in every page footer.

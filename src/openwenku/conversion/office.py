@@ -14,8 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import sandbox
+from . import lo_pool, sandbox
 from .errors import ConversionError
+from .fonts import font_env
 
 # What the uploader calls the format, for messages.
 FORMAT_NAMES = {
@@ -63,12 +64,22 @@ _REGISTRY = (
 _INPUT_EXT = {"wps": "wps", "txt": "txt", "epub": "docx"}
 
 
+def registry_xml() -> str:
+    return _REGISTRY
+
+
 def _profile(scratch: Path) -> Path:
     profile = scratch / "profile"
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
     return profile
+
+
+def _timeout_error(seconds: float) -> ConversionError:
+    return ConversionError(
+        f"转换超时（超过 {seconds:.0f} 秒），文件可能已损坏或过于复杂", retryable=True
+    )
 
 
 def _run(cmd: list[str], *, scratch: Path, timeout: float) -> sandbox.Completed:
@@ -80,12 +91,10 @@ def _run(cmd: list[str], *, scratch: Path, timeout: float) -> sandbox.Completed:
             workdir=scratch,
             memory_bytes=conf["WORKER_MEMORY_MB"] * 1024 * 1024,
             sandbox=sandbox.bubblewrap_available(conf["SANDBOX"]),
+            env=font_env(scratch),
         )
     except sandbox.Timeout as exc:
-        raise ConversionError(
-            f"转换超时（超过 {exc.seconds:.0f} 秒），文件可能已损坏或过于复杂",
-            retryable=True,
-        ) from None
+        raise _timeout_error(exc.seconds) from None
 
 
 def _text_to_utf8(source: Path, target: Path, encoding: str | None) -> None:
@@ -112,44 +121,74 @@ def _epub_to_docx(source: Path, target: Path, scratch: Path, timeout: float) -> 
         raise ConversionError("不是有效的 EPUB 电子书，无法读取")
 
 
-def to_pdf(source: Path, *, fmt: str, scratch: Path, encoding: str | None = None) -> Path:
-    """Convert ``source`` (already sniffed as ``fmt``) to a PDF inside ``scratch``."""
-    timeout = settings.OPENWENKU["CONVERT_TIMEOUT"]
-    indir, outdir = scratch / "in", scratch / "out"
+def _corrupt_error(fmt: str) -> ConversionError:
+    name = FORMAT_NAMES.get(fmt, fmt.upper())
+    return ConversionError(f"文件已损坏或不是有效的 {name} 文件，无法转换")
+
+
+def _prepare(source: Path, fmt: str, indir: Path, encoding: str | None, timeout: float) -> Path:
+    """The file LibreOffice will open: text re-encoded as UTF-8, EPUB via pandoc."""
     indir.mkdir(parents=True, exist_ok=True)
-    outdir.mkdir(parents=True, exist_ok=True)
     work = indir / f"document.{_INPUT_EXT.get(fmt, fmt)}"
-    cmd = [settings.OPENWENKU["SOFFICE"]]
     if fmt == "txt":
         _text_to_utf8(source, work, encoding)
-        cmd.append("--infilter=Text (encoded):UTF8,LF,,,")
     elif fmt == "epub":
         book = indir / "book.epub"  # inside the sandbox's only visible directory
         shutil.copyfile(source, book)
-        _epub_to_docx(book, work, scratch, timeout)
+        _epub_to_docx(book, work, indir.parent, timeout)
     else:
         shutil.copyfile(source, work)
+    return work
+
+
+def to_pdf(source: Path, *, fmt: str, scratch: Path, encoding: str | None = None) -> Path:
+    """Convert ``source`` (already sniffed as ``fmt``) to a PDF inside ``scratch``."""
+    timeout = settings.OPENWENKU["CONVERT_TIMEOUT"]
+    scratch.mkdir(parents=True, exist_ok=True)
+    work = _prepare(source, fmt, scratch / "in", encoding, timeout)
+    if lo_pool.warm_available():
+        return _to_pdf_warm(work, fmt=fmt, scratch=scratch, timeout=timeout)
+    return _to_pdf_cold(work, fmt=fmt, scratch=scratch, timeout=timeout)
+
+
+def _to_pdf_warm(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path:
+    """On this worker's warm instance; a crash gets one more try on a fresh one."""
+    office = lo_pool.instance()
+    for attempt in (1, 2):
+        try:
+            produced = office.convert(work, "txt" if fmt == "txt" else fmt, timeout)
+        except lo_pool.InstanceTimeout as exc:
+            raise _timeout_error(exc.seconds) from None
+        except lo_pool.InstanceCrashed:
+            if attempt == 2:
+                raise ConversionError(
+                    "文件两次导致转换程序崩溃，文件可能已损坏或含有恶意内容"
+                ) from None
+            continue
+        except lo_pool.LoadFailed:
+            raise _corrupt_error(fmt) from None
+        pdf = scratch / "document.pdf"
+        shutil.move(produced, pdf)
+        return pdf
+    raise AssertionError("unreachable")
+
+
+def _to_pdf_cold(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path:
+    """One fresh soffice process for this file (fallback without python3-uno)."""
+    outdir = scratch / "out"
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [settings.OPENWENKU["SOFFICE"]]
+    if fmt == "txt":
+        cmd.append("--infilter=Text (encoded):UTF8,LF,,,")
     cmd += [
         f"-env:UserInstallation={_profile(scratch).as_uri()}",
-        "--headless",
-        "--invisible",
-        "--norestore",
-        "--nolockcheck",
-        "--nologo",
-        "--nodefault",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(outdir),
-        str(work),
+        "--headless", "--invisible", "--norestore", "--nolockcheck", "--nologo",
+        "--nodefault", "--convert-to", "pdf", "--outdir", str(outdir), str(work),
     ]
     done = _run(cmd, scratch=scratch, timeout=timeout)
     pdf = outdir / "document.pdf"
     if not pdf.exists() or pdf.stat().st_size == 0:
-        name = FORMAT_NAMES.get(fmt, fmt.upper())
-        if done.returncode not in (0, 81) and done.returncode < 0:
-            raise ConversionError(
-                f"转换程序异常退出，文件可能已损坏（{name} 文件）", retryable=True
-            )
-        raise ConversionError(f"文件已损坏或不是有效的 {name} 文件，无法转换")
+        if done.returncode < 0:
+            raise ConversionError("转换程序异常退出，文件可能已损坏", retryable=True)
+        raise _corrupt_error(fmt)
     return pdf

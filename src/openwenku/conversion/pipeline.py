@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from openwenku.documents.models import Document, DocumentPage, page_image_path
@@ -160,7 +161,8 @@ def _render_and_store(document: Document, pdf: Path, outdir: Path, worker_id: st
         page.image.name = _save_file(page_image_path(page, file.name), file)
         with transaction.atomic():
             page.save()
-            Document.objects.filter(pk=document.pk).update(pages_ready=number)
+            # Pages arrive out of order from parallel renderers: count them.
+            Document.objects.filter(pk=document.pk).update(pages_ready=F("pages_ready") + 1)
         file.unlink(missing_ok=True)
         text_chars += len(text)
         if number == 1 and (outdir / "cover.webp").exists():

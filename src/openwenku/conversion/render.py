@@ -60,7 +60,7 @@ def render_page(
         image = bitmap.to_pil().convert("RGB")
         name = f"page-{index + 1:05d}.webp"
         image.save(out / name, "WEBP", quality=quality, method=method)
-        if index == 0 and thumb_width:
+        if index == 0 and thumb_width:  # the cover comes from whichever child draws page 1
             thumb = image.copy()
             thumb.thumbnail((thumb_width, thumb_width * MAX_ASPECT))
             thumb.save(out / "cover.webp", "WEBP", quality=80, method=method)
@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("pdf")
     parser.add_argument("outdir")
     parser.add_argument("--start", type=int, default=1, help="first page to render (1-based)")
+    parser.add_argument("--step", type=int, default=1, help="render every STEP-th page")
     parser.add_argument("--width", type=int, default=1200)
     parser.add_argument("--thumb-width", type=int, default=240)
     parser.add_argument("--quality", type=int, default=80)
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     _emit({"pages": total})
     if total <= 0 or total > args.max_pages:
         return
-    for index in range(args.start - 1, total):
+    for index in range(args.start - 1, total, max(1, args.step)):
         try:
             result = render_page(
                 pdf,

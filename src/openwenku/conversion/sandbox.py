@@ -113,6 +113,21 @@ def _limits(memory_bytes: int | None):
     return apply
 
 
+def base_env(workdir: Path) -> dict[str, str]:
+    """A minimal environment for converters: nothing of the worker's leaks in."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(workdir),
+        "TMPDIR": str(workdir),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        # Belt and braces without a sandbox: no proxy reachable, no network fetches.
+        "http_proxy": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+        "no_proxy": "",
+    }
+
+
 def run(
     cmd: list[str],
     *,
@@ -127,23 +142,12 @@ def run(
 
     if sandbox:
         cmd = sandboxed(cmd, workdir=workdir)
-    base_env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(workdir),
-        "TMPDIR": str(workdir),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        # Belt and braces without a sandbox: no proxy reachable, no network fetches.
-        "http_proxy": "http://127.0.0.1:9",
-        "https_proxy": "http://127.0.0.1:9",
-        "no_proxy": "",
-    }
-    base_env.update(env or {})
+    full_env = {**base_env(workdir), **(env or {})}
     started = time.monotonic()
     proc = subprocess.Popen(
         cmd,
         cwd=workdir,
-        env=base_env,
+        env=full_env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
