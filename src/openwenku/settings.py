@@ -231,6 +231,10 @@ OPENWENKU = {
     "PAGE_WIDTH": env.int("OPENWENKU_PAGE_WIDTH", default=1200),
     # Page-rendering processes per document (0 = one per core).
     "RENDER_PROCESSES": env.int("OPENWENKU_RENDER_PROCESSES", default=0),
+    # OCR of pages without a usable text layer (after publishing).
+    "OCR_ENABLED": env.bool("OPENWENKU_OCR", default=True),
+    "OCR_PAGE_TIMEOUT": env.int("OPENWENKU_OCR_PAGE_TIMEOUT", default=120),
+    "OCR_MEMORY_MB": env.int("OPENWENKU_OCR_MEMORY_MB", default=3072),
     "WEBP_QUALITY": env.int("OPENWENKU_WEBP_QUALITY", default=80),
     "WEBP_METHOD": env.int("OPENWENKU_WEBP_METHOD", default=4),
     "THUMB_WIDTH": env.int("OPENWENKU_THUMB_WIDTH", default=240),

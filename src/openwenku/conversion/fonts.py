@@ -21,26 +21,97 @@ KAI_CJK = ["AR PL UKai CN", "Noto Serif CJK SC"]
 
 SUBSTITUTES: dict[str, list[str]] = {}
 for names, target in [
-    (["宋体", "SimSun", "新宋体", "NSimSun", "SimSun-ExtB", "宋体-方正超大字符集", "华文宋体",
-      "STSong", "华文中宋", "STZhongsong", "方正书宋_GBK", "方正书宋简体", "Songti SC",
-      "仿宋", "FangSong", "仿宋_GB2312", "FangSong_GB2312", "华文仿宋", "STFangsong",
-      "方正仿宋_GBK", "方正小标宋简体", "方正小标宋_GBK", "MingLiU", "PMingLiU", "新細明體",
-      "細明體"], SERIF_CJK),
-    (["黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "Microsoft YaHei UI", "微软雅黑 Light",
-      "等线", "DengXian", "等线 Light", "华文黑体", "STHeiti", "华文细黑", "STXihei",
-      "PingFang SC", "苹方", "思源黑体", "Source Han Sans SC", "方正黑体_GBK", "方正黑体简体",
-      "Microsoft JhengHei", "微軟正黑體", "幼圆", "YouYuan", "隶书", "LiSu",
-      "Hiragino Sans GB"], SANS_CJK),
-    (["楷体", "KaiTi", "楷体_GB2312", "KaiTi_GB2312", "华文楷体", "STKaiti", "方正楷体_GBK",
-      "方正楷体简体", "标楷体", "DFKai-SB"], KAI_CJK),
+    (
+        [
+            "宋体",
+            "SimSun",
+            "新宋体",
+            "NSimSun",
+            "SimSun-ExtB",
+            "宋体-方正超大字符集",
+            "华文宋体",
+            "STSong",
+            "华文中宋",
+            "STZhongsong",
+            "方正书宋_GBK",
+            "方正书宋简体",
+            "Songti SC",
+            "仿宋",
+            "FangSong",
+            "仿宋_GB2312",
+            "FangSong_GB2312",
+            "华文仿宋",
+            "STFangsong",
+            "方正仿宋_GBK",
+            "方正小标宋简体",
+            "方正小标宋_GBK",
+            "MingLiU",
+            "PMingLiU",
+            "新細明體",
+            "細明體",
+        ],
+        SERIF_CJK,
+    ),
+    (
+        [
+            "黑体",
+            "SimHei",
+            "微软雅黑",
+            "Microsoft YaHei",
+            "Microsoft YaHei UI",
+            "微软雅黑 Light",
+            "等线",
+            "DengXian",
+            "等线 Light",
+            "华文黑体",
+            "STHeiti",
+            "华文细黑",
+            "STXihei",
+            "PingFang SC",
+            "苹方",
+            "思源黑体",
+            "Source Han Sans SC",
+            "方正黑体_GBK",
+            "方正黑体简体",
+            "Microsoft JhengHei",
+            "微軟正黑體",
+            "幼圆",
+            "YouYuan",
+            "隶书",
+            "LiSu",
+            "Hiragino Sans GB",
+        ],
+        SANS_CJK,
+    ),
+    (
+        [
+            "楷体",
+            "KaiTi",
+            "楷体_GB2312",
+            "KaiTi_GB2312",
+            "华文楷体",
+            "STKaiti",
+            "方正楷体_GBK",
+            "方正楷体简体",
+            "标楷体",
+            "DFKai-SB",
+        ],
+        KAI_CJK,
+    ),
     (["Calibri", "Calibri Light", "Segoe UI", "Candara"], ["Carlito", "Liberation Sans"]),
     (["Cambria", "Cambria Math"], ["Caladea", "Liberation Serif"]),
-    (["Arial", "Helvetica", "Arial Unicode MS", "Tahoma", "Verdana"],
-     ["Liberation Sans", "DejaVu Sans"]),
-    (["Times New Roman", "Times", "Georgia", "Book Antiqua", "Garamond"],
-     ["Liberation Serif", "DejaVu Serif"]),
-    (["Courier New", "Courier", "Consolas", "Lucida Console"],
-     ["Liberation Mono", "DejaVu Sans Mono"]),
+    (
+        ["Arial", "Helvetica", "Arial Unicode MS", "Tahoma", "Verdana"],
+        ["Liberation Sans", "DejaVu Sans"],
+    ),
+    (
+        ["Times New Roman", "Times", "Georgia", "Book Antiqua", "Garamond"],
+        ["Liberation Serif", "DejaVu Serif"],
+    ),
+    (
+        ["Courier New", "Courier", "Consolas", "Lucida Console"],
+        ["Liberation Mono", "DejaVu Sans Mono"],
+    ),
 ]:
     for name in names:
         SUBSTITUTES[name] = target
@@ -57,7 +128,7 @@ def fontconfig_xml() -> str:
         )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        "<fontconfig>\n<include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\n"
+        '<fontconfig>\n<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
         + "\n".join(rules)
         + "\n</fontconfig>\n"
     )

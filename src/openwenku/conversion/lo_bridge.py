@@ -12,6 +12,7 @@ Documents load hidden, read-only, with link updates and macros off. If the
 office dies, this process exits and its parent starts a new instance.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -46,17 +47,29 @@ def reply(obj):
 
 def start_office(soffice, profile_url, pipe_name):
     return subprocess.Popen(
-        [soffice, f"-env:UserInstallation={profile_url}", "--headless", "--invisible",
-         "--norestore", "--nolockcheck", "--nologo", "--nodefault", "--nofirststartwizard",
-         f"--accept=pipe,name={pipe_name};urp;StarOffice.ComponentContext"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            soffice,
+            f"-env:UserInstallation={profile_url}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nolockcheck",
+            "--nologo",
+            "--nodefault",
+            "--nofirststartwizard",
+            f"--accept=pipe,name={pipe_name};urp;StarOffice.ComponentContext",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
 def connect(pipe_name, office, deadline):
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
     url = f"uno:pipe,name={pipe_name};urp;StarOffice.ComponentContext"
     while True:
         try:
@@ -73,8 +86,13 @@ def connect(pipe_name, office, deadline):
 def convert(desktop, request):
     in_url = uno.systemPathToFileUrl(request["in"])
     out_url = uno.systemPathToFileUrl(request["out"])
-    load = [prop("Hidden", True), prop("ReadOnly", True), prop("UpdateDocMode", NO_UPDATE),
-            prop("MacroExecutionMode", NEVER_EXECUTE), prop("Silent", True)]
+    load = [
+        prop("Hidden", True),
+        prop("ReadOnly", True),
+        prop("UpdateDocMode", NO_UPDATE),
+        prop("MacroExecutionMode", NEVER_EXECUTE),
+        prop("Silent", True),
+    ]
     if request.get("format") == "txt":
         load += [prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8,LF,,,")]
     try:
@@ -96,10 +114,8 @@ def convert(desktop, request):
         try:
             doc.close(True)
         except Exception:
-            try:
+            with contextlib.suppress(Exception):
                 doc.dispose()
-            except Exception:
-                pass
 
 
 def main():
@@ -123,10 +139,8 @@ def main():
             reply({"error": "crashed", "detail": f"office exited {office.returncode}"})
             sys.exit(3)
         reply(result)
-    try:
+    with contextlib.suppress(Exception):
         desktop.terminate()
-    except Exception:
-        pass
     office.wait(timeout=10)
 
 

@@ -61,8 +61,9 @@ def _uno_importable() -> bool:
     if not os.path.exists(SYSTEM_PYTHON):
         return False
     try:
-        done = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True,
-                              timeout=20, check=False)
+        done = subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, timeout=20, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -85,19 +86,29 @@ class OfficeInstance:
         from .office import registry_xml
 
         (self.root / "profile" / "user" / "registrymodifications.xcu").write_text(
-            registry_xml(), encoding="utf-8")
+            registry_xml(), encoding="utf-8"
+        )
         bridge = self.root / "lo_bridge.py"
         shutil.copyfile(_BRIDGE, bridge)
         env = font_env(self.root)
-        cmd = [SYSTEM_PYTHON, str(bridge), conf["SOFFICE"],
-               (self.root / "profile").as_uri(), f"owk{uuid.uuid4().hex[:12]}"]
+        cmd = [
+            SYSTEM_PYTHON,
+            str(bridge),
+            conf["SOFFICE"],
+            (self.root / "profile").as_uri(),
+            f"owk{uuid.uuid4().hex[:12]}",
+        ]
         use_sandbox = sandbox.bubblewrap_available(conf["SANDBOX"])
         if use_sandbox:
             cmd = sandbox.sandboxed(cmd, workdir=self.root)
         self.proc = subprocess.Popen(
-            cmd, cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env={**sandbox.base_env(self.root), **env},
-            preexec_fn=sandbox._limits(conf["WORKER_MEMORY_MB"] * 1024 * 1024),  # noqa: PLW1509
+            cmd,
+            cwd=self.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**sandbox.base_env(self.root), **env},
+            preexec_fn=sandbox._limits(conf["WORKER_MEMORY_MB"] * 1024 * 1024),
         )
         self._buf = b""
         self.conversions = 0

@@ -182,8 +182,17 @@ def _to_pdf_cold(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path
         cmd.append("--infilter=Text (encoded):UTF8,LF,,,")
     cmd += [
         f"-env:UserInstallation={_profile(scratch).as_uri()}",
-        "--headless", "--invisible", "--norestore", "--nolockcheck", "--nologo",
-        "--nodefault", "--convert-to", "pdf", "--outdir", str(outdir), str(work),
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nologo",
+        "--nodefault",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        str(work),
     ]
     done = _run(cmd, scratch=scratch, timeout=timeout)
     pdf = outdir / "document.pdf"

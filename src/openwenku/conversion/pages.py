@@ -42,19 +42,38 @@ def render_parallelism() -> int:
 def _spawn(pdf: Path, outdir: Path, start: int, step: int) -> subprocess.Popen:
     conf = settings.OPENWENKU
     cmd = [
-        sys.executable, "-m", "openwenku.conversion.render", str(pdf), str(outdir),
-        "--start", str(start), "--step", str(step), "--width", str(conf["PAGE_WIDTH"]),
-        "--thumb-width", str(conf["THUMB_WIDTH"]), "--max-pages", str(conf["MAX_PAGES"]),
-        "--quality", str(conf["WEBP_QUALITY"]), "--method", str(conf["WEBP_METHOD"]),
+        sys.executable,
+        "-m",
+        "openwenku.conversion.render",
+        str(pdf),
+        str(outdir),
+        "--start",
+        str(start),
+        "--step",
+        str(step),
+        "--width",
+        str(conf["PAGE_WIDTH"]),
+        "--thumb-width",
+        str(conf["THUMB_WIDTH"]),
+        "--max-pages",
+        str(conf["MAX_PAGES"]),
+        "--quality",
+        str(conf["WEBP_QUALITY"]),
+        "--method",
+        str(conf["WEBP_METHOD"]),
     ]
     return subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        preexec_fn=sandbox._limits(conf["WORKER_MEMORY_MB"] * 1024 * 1024),  # noqa: PLW1509
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=sandbox._limits(conf["WORKER_MEMORY_MB"] * 1024 * 1024),
     )
 
 
-def render_pdf(pdf: Path, outdir: Path, on_page: Callable[[dict], None],
-               on_total: Callable[[int], None]) -> int:
+def render_pdf(
+    pdf: Path, outdir: Path, on_page: Callable[[dict], None], on_total: Callable[[int], None]
+) -> int:
     """Render every page of ``pdf`` into ``outdir``; return the page count."""
     conf = settings.OPENWENKU
     deadline = time.monotonic() + conf["RENDER_TIMEOUT"]
@@ -69,12 +88,14 @@ def render_pdf(pdf: Path, outdir: Path, on_page: Callable[[dict], None],
             children.append(first)
         else:
             sandbox.kill_group(first.proc)
-            children = [_Child(_spawn(pdf, outdir, i + 1, step), next_page=i + 1, step=step)
-                        for i in range(step)]
+            children = [
+                _Child(_spawn(pdf, outdir, i + 1, step), next_page=i + 1, step=step)
+                for i in range(step)
+            ]
         on_total(total)
         failed = _collect(children, pdf, outdir, total, deadline, on_page)
     finally:
-        for child in children + [first]:
+        for child in [*children, first]:
             if child.proc.poll() is None:
                 sandbox.kill_group(child.proc)
     if failed >= total:
@@ -111,8 +132,14 @@ def _read_total(child: _Child, deadline: float) -> int:
     return total
 
 
-def _collect(children: list[_Child], pdf: Path, outdir: Path, total: int, deadline: float,
-             on_page: Callable[[dict], None]) -> int:
+def _collect(
+    children: list[_Child],
+    pdf: Path,
+    outdir: Path,
+    total: int,
+    deadline: float,
+    on_page: Callable[[dict], None],
+) -> int:
     page_timeout = settings.OPENWENKU["PAGE_TIMEOUT"]
     failed = 0
     active = [c for c in children if c.next_page <= total]
@@ -152,8 +179,9 @@ def _collect(children: list[_Child], pdf: Path, outdir: Path, total: int, deadli
     return failed
 
 
-def _skip_page(child: _Child, pdf: Path, outdir: Path, total: int,
-               on_page: Callable[[dict], None], why: str) -> int:
+def _skip_page(
+    child: _Child, pdf: Path, outdir: Path, total: int, on_page: Callable[[dict], None], why: str
+) -> int:
     """The page ``child`` was on killed or hung it: mark it failed, resume after it."""
     sandbox.kill_group(child.proc)
     on_page({"page": child.next_page, "failed": why})

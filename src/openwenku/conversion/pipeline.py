@@ -28,6 +28,7 @@ from openwenku.documents.signals import document_published, send_after_commit
 
 from . import office, pages, services
 from .errors import ConversionError
+from .ocr import needs_ocr
 from .placeholder import placeholder_page
 from .sniff import UnsupportedFile, sniff_file
 from .text import normalise
@@ -112,6 +113,15 @@ def _convert(document: Document, scratch: Path, worker_id: str) -> None:
     _render_and_store(document, pdf, scratch / "pages", worker_id)
 
 
+def _enqueue_ocr(document_id: int) -> None:
+    if not settings.OPENWENKU["OCR_ENABLED"]:
+        return
+    if DocumentPage.objects.filter(document_id=document_id, needs_ocr=True).exists():
+        from .tasks import ocr_document
+
+        transaction.on_commit(lambda: ocr_document.enqueue(document_id))
+
+
 def _clear_previous_output(document: Document) -> None:
     """A re-run (after a crash mid-way) starts from nothing for this document."""
     for page in DocumentPage.objects.filter(document=document):
@@ -157,6 +167,8 @@ def _render_and_store(document: Document, pdf: Path, outdir: Path, worker_id: st
             height=h,
             text=text,
             image_bytes=file.stat().st_size,
+            text_source="pdf" if text else "none",
+            needs_ocr="failed" not in msg and needs_ocr(text, msg.get("image_coverage", 0.0)),
         )
         page.image.name = _save_file(page_image_path(page, file.name), file)
         with transaction.atomic():
@@ -187,6 +199,7 @@ def _render_and_store(document: Document, pdf: Path, outdir: Path, worker_id: st
         )
         if updated:
             send_after_commit(document_published, document.pk)
+            _enqueue_ocr(document.pk)
     if not updated:
         # Our lease was lost to another worker meanwhile; its result stands.
         default_storage.delete(pdf_name)

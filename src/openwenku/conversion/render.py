@@ -75,9 +75,24 @@ def render_page(
             "width": image.width,
             "height": image.height,
             "text": text,
+            "image_coverage": _image_coverage(page, pt_w * pt_h),
         }
     finally:
         page.close()
+
+
+def _image_coverage(page, area: float) -> float:
+    """Share of the page covered by images (a scan covers ~all of it)."""
+    import pypdfium2.raw as raw
+
+    covered = 0.0
+    try:
+        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            left, bottom, right, top = obj.get_bounds()
+            covered += max(0.0, right - left) * max(0.0, top - bottom)
+    except Exception:
+        return 0.0
+    return round(min(1.0, covered / area), 3) if area > 0 else 0.0
 
 
 def main(argv: list[str] | None = None) -> None:
