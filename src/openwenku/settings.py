@@ -117,8 +117,12 @@ _SQLITE_DEFAULT = {
 }
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # Another SQLite file: same WAL and IMMEDIATE transactions as the default.
+        DATABASES["default"]["OPTIONS"] = _SQLITE_DEFAULT["OPTIONS"]
+    else:
+        DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+        DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 else:
     DATABASES = {"default": _SQLITE_DEFAULT}
 

@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -56,6 +57,8 @@ def convert(document_id: int, *, worker_id: str | None = None) -> str:
     scratch_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"doc{document.pk}-", dir=scratch_root))
     started = time.monotonic()
+    heartbeat = _LeaseHeartbeat(document, worker_id)
+    heartbeat.start()
     try:
         _convert(document, scratch, worker_id)
     except ConversionError as exc:
@@ -72,8 +75,36 @@ def convert(document_id: int, *, worker_id: str | None = None) -> str:
             conversion_seconds=round(time.monotonic() - started, 3)
         )
     finally:
+        heartbeat.stop()
         shutil.rmtree(scratch, ignore_errors=True)
     return Document.objects.values_list("status", flat=True).get(pk=document.pk)
+
+
+class _LeaseHeartbeat(threading.Thread):
+    """Keeps the lease fresh while this worker is alive, whatever step it is in.
+
+    If the worker dies, the beats stop, the lease runs out and another worker
+    takes the document over.
+    """
+
+    def __init__(self, document: Document, worker_id: str):
+        super().__init__(daemon=True, name=f"lease-{document.pk}")
+        self.document, self.worker_id = document, worker_id
+        self.interval = max(1.0, settings.OPENWENKU["LEASE_SECONDS"] / 3)
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self._stop_event.wait(self.interval):
+                services.conversion_extend_lease(document=self.document, worker_id=self.worker_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=30)
 
 
 def _local_original(document: Document, scratch: Path) -> Path:
@@ -143,13 +174,12 @@ def _save_file(name: str, path: Path) -> str:
 def _render_and_store(document: Document, pdf: Path, outdir: Path, worker_id: str) -> None:
     width = settings.OPENWENKU["PAGE_WIDTH"]
     text_chars = 0
-    last_lease = time.monotonic()
 
     def on_total(total: int) -> None:
         Document.objects.filter(pk=document.pk).update(page_count=total)
 
     def on_page(msg: dict) -> None:
-        nonlocal text_chars, last_lease
+        nonlocal text_chars
         number = msg["page"]
         if "failed" in msg:
             logger.warning("document %s page %s: %s", document.pk, number, msg["failed"])
@@ -180,9 +210,6 @@ def _render_and_store(document: Document, pdf: Path, outdir: Path, worker_id: st
         if number == 1 and (outdir / "cover.webp").exists():
             cover = _save_file(page_image_path(page, "cover.webp"), outdir / "cover.webp")
             Document.objects.filter(pk=document.pk).update(cover=cover)
-        if time.monotonic() - last_lease > 30:
-            services.conversion_extend_lease(document=document, worker_id=worker_id)
-            last_lease = time.monotonic()
 
     total = pages.render_pdf(pdf, outdir, on_page=on_page, on_total=on_total)
     pdf_name = _save_file(f"pdf/{document.storage_key.hex[:2]}/{uuid.uuid4().hex}.pdf", pdf)

@@ -20,13 +20,25 @@ from openwenku.documents.models import Document
 logger = logging.getLogger(__name__)
 
 
+# A conversion interrupted this many times (its worker killed, hung past its
+# lease, or taken down with its LibreOffice) is not tried again.
+MAX_ATTEMPTS = 2
+INTERRUPTED_REASON = "转换两次中断（转换程序崩溃或超时），文件可能已损坏或含有恶意内容"
+
+
 def conversion_claim(*, document_id: int, worker_id: str) -> Document | None:
     """Take the lease on a document that needs converting, or return None."""
     now = timezone.now()
     lease = now + timedelta(seconds=settings.OPENWENKU["LEASE_SECONDS"])
-    claimable = Q(status=Document.Status.UPLOADED) | Q(
-        status=Document.Status.CONVERTING, lease_expires_at__lt=now
+    abandoned = Q(status=Document.Status.CONVERTING, lease_expires_at__lt=now)
+    # A file that took down its conversion twice already is failed, not retried.
+    Document.objects.filter(abandoned, pk=document_id, attempts__gte=MAX_ATTEMPTS).update(
+        status=Document.Status.FAILED,
+        failure_reason=INTERRUPTED_REASON,
+        lease_owner="",
+        lease_expires_at=None,
     )
+    claimable = Q(status=Document.Status.UPLOADED) | abandoned
     updated = Document.objects.filter(claimable, pk=document_id).update(
         status=Document.Status.CONVERTING,
         lease_owner=worker_id[:64],

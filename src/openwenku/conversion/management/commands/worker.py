@@ -1,14 +1,26 @@
-"""``openwenku worker``: a conversion worker (the database task queue)."""
+"""``openwenku worker``: conversion workers on the database task queue.
+
+``--concurrency N`` runs N worker processes (default: one per core), each
+converting one document at a time on its own warm LibreOffice; a process that
+dies is replaced. Several ``openwenku worker`` commands on several machines
+share one PostgreSQL queue (rows are claimed with SELECT … SKIP LOCKED).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from openwenku.conversion.recovery import requeue_stalled
+from openwenku.conversion import lo_pool
+from openwenku.conversion.recovery import sweep
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +28,7 @@ logger = logging.getLogger(__name__)
 def _sweeper(stop: threading.Event, interval: float) -> None:
     while not stop.wait(interval):
         try:
-            requeue_stalled()
+            sweep()
         except Exception:
             logger.exception("recovery sweep failed")
         finally:
@@ -24,22 +36,28 @@ def _sweeper(stop: threading.Event, interval: float) -> None:
 
 
 class Command(DBWorkerCommand):
-    help = "Run a conversion worker: takes documents from the queue and converts them."
+    help = "Run conversion workers: take documents from the queue and convert them."
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
+            "--concurrency", type=int, default=0, help="worker processes (default: one per core)"
+        )
+        parser.add_argument(
             "--sweep-interval",
             type=float,
             default=60.0,
-            help="seconds between checks for stalled conversions (default 60)",
+            help="seconds between checks for lost conversions (default 60)",
         )
         parser.set_defaults(reload=False, queue_name="*")
 
-    def handle(self, *args, sweep_interval: float, **options):
+    def handle(self, *args, concurrency: int, sweep_interval: float, **options):
+        concurrency = concurrency or os.cpu_count() or 1
+        if concurrency > 1:
+            return self._supervise(concurrency, sweep_interval, options)
         stop = threading.Event()
         try:
-            requeue_stalled()
+            sweep()
         except Exception:
             logger.exception("recovery sweep failed")
         thread = threading.Thread(target=_sweeper, args=(stop, sweep_interval), daemon=True)
@@ -48,3 +66,48 @@ class Command(DBWorkerCommand):
             super().handle(*args, **options)
         finally:
             stop.set()
+            lo_pool.shutdown()
+
+    def _supervise(self, concurrency: int, sweep_interval: float, options: dict) -> None:
+        cmd = [
+            sys.executable,
+            "-m",
+            "openwenku",
+            "worker",
+            "--concurrency",
+            "1",
+            "--sweep-interval",
+            str(sweep_interval),
+            "--interval",
+            str(options["interval"]),
+            "--verbosity",
+            str(options["verbosity"]),
+        ]
+        if options.get("batch"):
+            cmd.append("--batch")
+        children = [subprocess.Popen(cmd) for _ in range(concurrency)]
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while True:
+            time.sleep(0.5)
+            if stopping or options.get("batch"):
+                if all(child.poll() is not None for child in children):
+                    return
+                continue
+            for i, child in enumerate(children):
+                if child.poll() is not None:
+                    logger.warning(
+                        "worker process %s exited (%s); starting another",
+                        child.pid,
+                        child.returncode,
+                    )
+                    children[i] = subprocess.Popen(cmd)
