@@ -65,3 +65,25 @@ def conversion_fail(*, document: Document, worker_id: str, reason: str) -> None:
             lease_expires_at=None,
         )
     logger.info("document %s failed: %s", document.pk, reason)
+
+
+def conversion_retry(*, document_ids: list[int]) -> int:
+    """Put failed documents back in the queue (an operator's retry)."""
+    from .tasks import convert_document
+
+    with transaction.atomic():
+        ids = list(
+            Document.objects.filter(pk__in=document_ids, status=Document.Status.FAILED).values_list(
+                "pk", flat=True
+            )
+        )
+        Document.objects.filter(pk__in=ids).update(
+            status=Document.Status.UPLOADED,
+            failure_reason="",
+            attempts=0,
+            lease_owner="",
+            lease_expires_at=None,
+        )
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: convert_document.enqueue(pk))
+    return len(ids)
