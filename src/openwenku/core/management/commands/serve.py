@@ -61,26 +61,25 @@ class Command(BaseCommand):
             )
 
     def _start_web(self, bind: str, workers: int) -> subprocess.Popen:
+        options = {
+            "--bind": bind,
+            "--workers": str(workers),
+            "--threads": "4",
+            "--worker-class": "gthread",
+            "--timeout": "300",  # a 100 MB upload on a slow line
+            "--access-logfile": "-",
+            "--forwarded-allow-ips": "127.0.0.1",
+        }
+        args = [item for pair in options.items() for item in pair]
+        # No control socket in $HOME: several sites may run on one machine.
         return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
                 "openwenku.wsgi:application",
-                "--bind",
-                bind,
-                "--workers",
-                str(workers),
-                "--threads",
-                "4",
-                "--worker-class",
-                "gthread",
-                "--timeout",
-                "300",
-                "--access-logfile",
-                "-",
-                "--forwarded-allow-ips",
-                "127.0.0.1",
+                *args,
+                "--no-control-socket",
             ]
         )
 
