@@ -48,8 +48,11 @@ OFFICE = {"doc", "docx", "ppt", "pptx", "xls", "xlsx", "odt", "odp", "ods", "rtf
 def pick_files(n: int) -> list[Path]:
     """A fixed, mixed set: office files first (what LibreOffice costs), then PDFs."""
     with open(CORPUS / "MANIFEST.tsv", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh, delimiter="\t")
-                if r["expected"] in ("ok", "cjk") and int(r["bytes"]) < 3_000_000]
+        rows = [
+            r
+            for r in csv.DictReader(fh, delimiter="\t")
+            if r["expected"] in ("ok", "cjk") and int(r["bytes"]) < 3_000_000
+        ]
     office = sorted((r for r in rows if r["kind"] in OFFICE), key=lambda r: r["local_path"])
     pdfs = sorted((r for r in rows if r["kind"] == "pdf"), key=lambda r: r["local_path"])
     chosen = office[: int(n * 0.75)]
@@ -119,14 +122,18 @@ def encoders(files: list[Path], pages_wanted: int = 24) -> None:
             break
     bitmaps[0].save(OUT / "page-original.png")
     settings = [
-        ("webp", {"quality": 80, "method": 4}), ("webp", {"quality": 80, "method": 2}),
-        ("webp", {"quality": 75, "method": 2}), ("webp", {"quality": 70, "method": 2}),
-        ("webp", {"quality": 80, "method": 0}), ("webp", {"quality": 75, "method": 4}),
+        ("webp", {"quality": 80, "method": 4}),
+        ("webp", {"quality": 80, "method": 2}),
+        ("webp", {"quality": 75, "method": 2}),
+        ("webp", {"quality": 70, "method": 2}),
+        ("webp", {"quality": 80, "method": 0}),
+        ("webp", {"quality": 75, "method": 4}),
         ("webp-gray", {"quality": 75, "method": 2}),
-        ("jpeg", {"quality": 80}), ("jpeg", {"quality": 70}), ("png", {"optimize": False}),
+        ("jpeg", {"quality": 80}),
+        ("jpeg", {"quality": 70}),
+        ("png", {"optimize": False}),
     ]
-    print(f"{'format':<10} {'settings':<22} {'KB/page med':>11} {'KB/page p95':>11} "
-          f"{'ms/page':>8}")
+    print(f"{'format':<10} {'settings':<22} {'KB/page med':>11} {'KB/page p95':>11} {'ms/page':>8}")
     for fmt, opts in settings:
         sizes, times = [], []
         for bmp in bitmaps:
@@ -137,11 +144,16 @@ def encoders(files: list[Path], pages_wanted: int = 24) -> None:
             times.append((time.perf_counter() - t) * 1000)
             sizes.append(buf.tell() / 1024)
         label = ",".join(f"{k}={v}" for k, v in opts.items())
-        print(f"{fmt:<10} {label:<22} {statistics.median(sizes):>11.1f} "
-              f"{percentile(sizes, 0.95):>11.1f} {statistics.median(times):>8.1f}")
+        print(
+            f"{fmt:<10} {label:<22} {statistics.median(sizes):>11.1f} "
+            f"{percentile(sizes, 0.95):>11.1f} {statistics.median(times):>8.1f}"
+        )
         sample = bitmaps[0].convert("L") if fmt.endswith("-gray") else bitmaps[0]
-        sample.save(OUT / f"page-{fmt}-{label.replace(',', '_').replace('=', '')}."
-                    f"{fmt.split('-')[0]}", fmt.split("-")[0].upper(), **opts)
+        sample.save(
+            OUT / f"page-{fmt}-{label.replace(',', '_').replace('=', '')}.{fmt.split('-')[0]}",
+            fmt.split("-")[0].upper(),
+            **opts,
+        )
     print(f"({len(bitmaps)} pages; samples in {OUT})")
 
 
@@ -162,9 +174,19 @@ def baseline(files: list[Path]) -> dict:
             pdf = src
         else:
             proc = subprocess.Popen(
-                ["soffice", f"-env:UserInstallation=file://{d}/profile", "--headless",
-                 "--convert-to", "pdf", "--outdir", str(d), str(src)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    "soffice",
+                    f"-env:UserInstallation=file://{d}/profile",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(d),
+                    str(src),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             sampler = RssSampler(proc.pid)
             while proc.poll() is None:
                 sampler.sample()
@@ -174,22 +196,36 @@ def baseline(files: list[Path]) -> dict:
             if not pdf.exists():
                 print(f"  baseline: no PDF for {f.name}")
                 continue
-        subprocess.run(["pdftoppm", "-png", "-r", "100", str(pdf), str(d / "page")],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "100", str(pdf), str(d / "page")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         images = sorted(d.glob("page*.png"))
         first_page.append(time.monotonic() - t0)  # pdftoppm writes the first page first
         pages += len(images)
         page_bytes += [p.stat().st_size for p in images]
     elapsed = time.monotonic() - started
     shutil.rmtree(work, ignore_errors=True)
-    return {"docs": len(files), "pages": pages, "seconds": elapsed, "first": first_page,
-            "bytes": page_bytes, "peak": peak}
+    return {
+        "docs": len(files),
+        "pages": pages,
+        "seconds": elapsed,
+        "first": first_page,
+        "bytes": page_bytes,
+        "peak": peak,
+    }
 
 
 # -- 3. OpenWenku ---------------------------------------------------------------------
 def django_env(data: Path) -> dict:
-    env = {**os.environ, "OPENWENKU_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE":
-           "openwenku.settings", "OPENWENKU_OCR": "false"}
+    env = {
+        **os.environ,
+        "OPENWENKU_DATA_DIR": str(data),
+        "DJANGO_SETTINGS_MODULE": "openwenku.settings",
+        "OPENWENKU_OCR": "false",
+    }
     env.pop("DATABASE_URL", None)
     return env
 
@@ -212,11 +248,26 @@ def openwenku(files: list[Path], workers: int) -> dict:
 
     owner = get_user_model().objects.create_user("bench", password="x")
     # Workers warm up before the clock starts, as they would on a running site.
-    proc = subprocess.Popen([sys.executable, "-m", "openwenku", "worker", "--concurrency",
-                             str(workers), "--interval", "0.05", "--no-startup-delay"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    warm = services.document_create(owner=owner, incoming=services.incoming_from_path(
-        CORPUS / "main" / "poi__HeaderFooterUnicode.docx"))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "openwenku",
+            "worker",
+            "--concurrency",
+            str(workers),
+            "--interval",
+            "0.05",
+            "--no-startup-delay",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    warm = services.document_create(
+        owner=owner,
+        incoming=services.incoming_from_path(CORPUS / "main" / "poi__HeaderFooterUnicode.docx"),
+    )
     while Document.objects.get(pk=warm.pk).status not in ("ready", "failed"):
         time.sleep(0.1)
     time.sleep(2 * workers)  # every worker process has had time to start its instance
@@ -229,8 +280,7 @@ def openwenku(files: list[Path], workers: int) -> dict:
     first: dict[int, float] = {}
     while True:
         sampler.sample()
-        rows = Document.objects.filter(pk__in=created).values_list("pk", "status",
-                                                                  "pages_ready")
+        rows = Document.objects.filter(pk__in=created).values_list("pk", "status", "pages_ready")
         now = time.monotonic()
         for pk, _status, ready in rows:
             if ready and pk not in first:
@@ -244,11 +294,18 @@ def openwenku(files: list[Path], workers: int) -> dict:
 
     pages = DocumentPage.objects.filter(document__in=docs)
     failed = list(docs.filter(status="failed").values_list("original_name", "failure_reason"))
-    result = {"docs": len(files), "pages": pages.count(), "seconds": elapsed,
-              "first": list(first.values()), "bytes": list(pages.values_list("image_bytes",
-                                                                             flat=True)),
-              "peak": sampler.peak, "failed": failed, "proc": proc, "owner": owner,
-              "page_counts": dict(docs.values_list("original_name", "page_count"))}
+    result = {
+        "docs": len(files),
+        "pages": pages.count(),
+        "seconds": elapsed,
+        "first": list(first.values()),
+        "bytes": list(pages.values_list("image_bytes", flat=True)),
+        "peak": sampler.peak,
+        "failed": failed,
+        "proc": proc,
+        "owner": owner,
+        "page_counts": dict(docs.values_list("original_name", "page_count")),
+    }
     return result
 
 
@@ -257,34 +314,43 @@ def first_page_10_pages(result: dict) -> list[float]:
     from openwenku.documents import services
     from openwenku.documents.models import Document
 
-    source = CORPUS / "main" / (
-        "chatchat__行标编制说明（核电厂定期安全评价指南 第7部分：经验反馈）20230324.docx"
+    source = (
+        CORPUS
+        / "main"
+        / ("chatchat__行标编制说明（核电厂定期安全评价指南 第7部分：经验反馈）20230324.docx")
     )
     times = []
     for _ in range(3):
         t0 = time.monotonic()
-        d = services.document_create(owner=result["owner"],
-                                     incoming=services.incoming_from_path(source))
+        d = services.document_create(
+            owner=result["owner"], incoming=services.incoming_from_path(source)
+        )
         while not Document.objects.get(pk=d.pk).pages_ready:
             time.sleep(0.02)
         times.append(time.monotonic() - t0)
         while Document.objects.get(pk=d.pk).status not in ("ready", "failed"):
             time.sleep(0.05)
     pages = Document.objects.get(pk=d.pk).page_count
-    print(f"\nTime to first page, {pages}-page DOCX on a warm worker: "
-          + ", ".join(f"{t:.2f} s" for t in times))
+    print(
+        f"\nTime to first page, {pages}-page DOCX on a warm worker: "
+        + ", ".join(f"{t:.2f} s" for t in times)
+    )
     return times
 
 
 def report(base: dict | None, owk: dict) -> None:
     def row(name, r):
         kb = statistics.median(r["bytes"]) / 1024 if r["bytes"] else float("nan")
-        print(f"{name:<10} {r['docs'] / r['seconds']:>7.2f} {r['pages'] / r['seconds']:>8.1f} "
-              f"{statistics.median(r['first']):>9.2f} {percentile(r['first'], 0.95):>8.2f} "
-              f"{kb:>9.1f} {r['peak'] / 2**20:>8.0f} {r['pages']:>6} {r['seconds']:>7.1f}")
+        print(
+            f"{name:<10} {r['docs'] / r['seconds']:>7.2f} {r['pages'] / r['seconds']:>8.1f} "
+            f"{statistics.median(r['first']):>9.2f} {percentile(r['first'], 0.95):>8.2f} "
+            f"{kb:>9.1f} {r['peak'] / 2**20:>8.0f} {r['pages']:>6} {r['seconds']:>7.1f}"
+        )
 
-    print(f"\n{'':<10} {'docs/s':>7} {'pages/s':>8} {'1st p50 s':>9} {'1st p95':>8} "
-          f"{'KB/page':>9} {'peak MB':>8} {'pages':>6} {'total s':>7}")
+    print(
+        f"\n{'':<10} {'docs/s':>7} {'pages/s':>8} {'1st p50 s':>9} {'1st p95':>8} "
+        f"{'KB/page':>9} {'peak MB':>8} {'pages':>6} {'total s':>7}"
+    )
     if base:
         row("baseline", base)
     row("openwenku", owk)
@@ -292,10 +358,12 @@ def report(base: dict | None, owk: dict) -> None:
         ratio = (owk["docs"] / owk["seconds"]) / (base["docs"] / base["seconds"])
         print(f"\nThroughput ratio (OpenWenku / baseline): {ratio:.2f}x")
         if base["pages"] != owk["pages"]:
-            print(f"Page counts differ ({base['pages']} vs {owk['pages']}): the baseline's "
-                  "soffice runs without the font substitutions, so documents set in 宋体/"
-                  "Calibri etc. reflow to other widths; spreadsheets print with the same "
-                  "LibreOffice page setup either way.")
+            print(
+                f"Page counts differ ({base['pages']} vs {owk['pages']}): the baseline's "
+                "soffice runs without the font substitutions, so documents set in 宋体/"
+                "Calibri etc. reflow to other widths; spreadsheets print with the same "
+                "LibreOffice page setup either way."
+            )
     if owk["failed"]:
         print("failed in OpenWenku:", owk["failed"])
 
