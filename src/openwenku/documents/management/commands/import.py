@@ -14,7 +14,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from openwenku.conversion import pipeline
+from openwenku.conversion import ocr_pipeline, pipeline
 from openwenku.discovery.models import Category
 from openwenku.documents import services
 from openwenku.documents.models import Document
@@ -99,7 +99,8 @@ class Command(BaseCommand):
             return {**row, "status": "refused", "error": f"无法读取文件：{exc.strerror}"}
         row["id"] = document.pk
         if wait:
-            pipeline.convert(document.pk)
+            if pipeline.convert(document.pk) == Document.Status.READY:
+                ocr_pipeline.ocr_document(document.pk)  # no worker may be running
             document = Document.objects.get(pk=document.pk)
         row["status"] = document.status
         if document.page_count:
