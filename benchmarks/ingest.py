@@ -101,6 +101,14 @@ class RssSampler:
         self.peak = max(self.peak, total)
 
 
+def encode_to(image, fh, *, quality: int, method: int) -> None:
+    from openwenku.conversion.render import encode_page
+
+    with tempfile.NamedTemporaryFile(suffix=".webp") as tmp:
+        encode_page(image, Path(tmp.name), quality=quality, method=method)
+        fh.write(Path(tmp.name).read_bytes())
+
+
 # -- 1. encoders --------------------------------------------------------------------
 def encoders(files: list[Path], pages_wanted: int = 24) -> None:
     import pypdfium2 as pdfium
@@ -129,6 +137,7 @@ def encoders(files: list[Path], pages_wanted: int = 24) -> None:
         ("webp", {"quality": 80, "method": 0}),
         ("webp", {"quality": 75, "method": 4}),
         ("webp-gray", {"quality": 75, "method": 2}),
+        ("auto", {"quality": 75, "method": 2}),
         ("jpeg", {"quality": 80}),
         ("jpeg", {"quality": 70}),
         ("png", {"optimize": False}),
@@ -140,7 +149,10 @@ def encoders(files: list[Path], pages_wanted: int = 24) -> None:
             image = bmp.convert("L") if fmt.endswith("-gray") else bmp
             buf = io.BytesIO()
             t = time.perf_counter()
-            image.save(buf, fmt.split("-")[0].upper(), **opts)
+            if fmt == "auto":  # what OpenWenku does: lossless 16 greys or lossy colour
+                encode_to(image, buf, **opts)
+            else:
+                image.save(buf, fmt.split("-")[0].upper(), **opts)
             times.append((time.perf_counter() - t) * 1000)
             sizes.append(buf.tell() / 1024)
         label = ",".join(f"{k}={v}" for k, v in opts.items())
@@ -149,6 +161,10 @@ def encoders(files: list[Path], pages_wanted: int = 24) -> None:
             f"{percentile(sizes, 0.95):>11.1f} {statistics.median(times):>8.1f}"
         )
         sample = bitmaps[0].convert("L") if fmt.endswith("-gray") else bitmaps[0]
+        if fmt == "auto":
+            with open(OUT / "page-openwenku.webp", "wb") as fh:
+                encode_to(sample, fh, **opts)
+            continue
         sample.save(
             OUT / f"page-{fmt}-{label.replace(',', '_').replace('=', '')}.{fmt.split('-')[0]}",
             fmt.split("-")[0].upper(),
