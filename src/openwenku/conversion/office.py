@@ -9,6 +9,7 @@ issue replaces the cold start with a pool of warm instances; callers only see
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from django.conf import settings
 from . import lo_pool, sandbox
 from .errors import ConversionError
 from .fonts import font_env
+
+logger = logging.getLogger(__name__)
 
 # What the uploader calls the format, for messages.
 FORMAT_NAMES = {
@@ -152,25 +155,39 @@ def to_pdf(source: Path, *, fmt: str, scratch: Path, encoding: str | None = None
 
 
 def _to_pdf_warm(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path:
-    """On this worker's warm instance; a crash gets one more try on a fresh one."""
-    office = lo_pool.instance()
-    for attempt in (1, 2):
+    """On this worker's warm instance.
+
+    A file that crashes the warm instance gets one more try in a fresh, cold
+    soffice of its own: LibreOffice 7.4 aborts on some documents with comments
+    when they are loaded over UNO, yet converts them from the command line. If
+    that crashes too, the file is failed.
+    """
+    try:
+        produced = lo_pool.instance().convert(work, fmt, timeout)
+    except lo_pool.InstanceTimeout as exc:
+        raise _timeout_error(exc.seconds) from None
+    except lo_pool.LoadFailed:
+        raise _corrupt_error(fmt) from None
+    except lo_pool.InstanceCrashed:
+        _restart_quietly()  # warm again for the next file
         try:
-            produced = office.convert(work, "txt" if fmt == "txt" else fmt, timeout)
-        except lo_pool.InstanceTimeout as exc:
-            raise _timeout_error(exc.seconds) from None
-        except lo_pool.InstanceCrashed:
-            if attempt == 2:
+            return _to_pdf_cold(work, fmt=fmt, scratch=scratch, timeout=timeout)
+        except ConversionError as exc:
+            if exc.retryable:
                 raise ConversionError(
                     "文件两次导致转换程序崩溃，文件可能已损坏或含有恶意内容"
                 ) from None
-            continue
-        except lo_pool.LoadFailed:
-            raise _corrupt_error(fmt) from None
-        pdf = scratch / "document.pdf"
-        shutil.move(produced, pdf)
-        return pdf
-    raise AssertionError("unreachable")
+            raise
+    pdf = scratch / "document.pdf"
+    shutil.move(produced, pdf)
+    return pdf
+
+
+def _restart_quietly() -> None:
+    try:
+        lo_pool.instance().start()
+    except lo_pool.InstanceCrashed:
+        logger.exception("LibreOffice could not be restarted; the next file will try again")
 
 
 def _to_pdf_cold(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path:
