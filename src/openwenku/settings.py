@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "openwenku.documents",
     "openwenku.conversion",
     "openwenku.moderation",
+    "openwenku.search",
+    "openwenku.market",
     "openwenku.api",
 ]
 
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "openwenku.core.context_processors.site",
+                "openwenku.market.context_processors.wallet",
             ],
         },
     },
@@ -271,6 +274,12 @@ OPENWENKU = {
     ),
     "COMPLAINT_EMAIL": env.str("OPENWENKU_COMPLAINT_EMAIL", default="abuse@localhost"),
     "ICP": env.str("OPENWENKU_ICP", default=""),
+    # Search: a logged query is offered to other readers (suggestions, related
+    # searches) only once this many searches made it; raw log kept this many days.
+    "SEARCH": {
+        "SUGGEST_MIN_COUNT": env.int("OPENWENKU_SEARCH_SUGGEST_MIN_COUNT", default=3),
+        "LOG_DAYS": env.int("OPENWENKU_SEARCH_LOG_DAYS", default=180),
+    },
 }
 
 LOGGING = {

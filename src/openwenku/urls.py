@@ -11,5 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("openwenku.documents.urls")),
+    path("", include("openwenku.search.urls")),
+    path("", include("openwenku.market.urls")),
     path("", include("openwenku.discovery.urls")),
 ]

@@ -20,8 +20,15 @@ RTF = r"""{\rtf1\ansi\ansicpg936\deff0
 \f6 Times text\par
 }"""
 
-EXPECTED = ["NotoSerifCJK", "NotoSansCJK", "AR-PL-UKai|ARPLUKai|UKai", "Carlito", "Caladea",
-            "LiberationSans", "LiberationSerif"]
+EXPECTED = [
+    "NotoSerifCJK",
+    "NotoSansCJK",
+    "AR-PL-UKai|ARPLUKai|UKai",
+    "Carlito",
+    "Caladea",
+    "LiberationSans",
+    "LiberationSerif",
+]
 
 
 def test_fontconfig_file_maps_chinese_and_office_names():

@@ -19,14 +19,18 @@ def test_pipeline_page_shows_queue_throughput_and_failures(operator_client, memb
     from django.utils import timezone
 
     make_doc(member, None, "好.pdf", converted_at=timezone.now(), conversion_seconds=1.5)
-    bad = make_doc(member, None, "坏.docx", status="failed",
-                   failure_reason="文件有密码保护，无法转换。请去除密码后重新上传")
+    bad = make_doc(
+        member,
+        None,
+        "坏.docx",
+        status="failed",
+        failure_reason="文件有密码保护，无法转换。请去除密码后重新上传",
+    )
     html = operator_client.get("/admin/documents/document/pipeline/").content.decode()
     assert "文件有密码保护" in html
     assert '<td class="per-hour">1</td>' in html
 
-    response = operator_client.post("/admin/documents/document/pipeline/",
-                                    {"retry_failed": "1"})
+    response = operator_client.post("/admin/documents/document/pipeline/", {"retry_failed": "1"})
     assert response.status_code == 302
     bad.refresh_from_db()
     assert bad.status == "uploaded" and bad.failure_reason == ""
@@ -35,8 +39,9 @@ def test_pipeline_page_shows_queue_throughput_and_failures(operator_client, memb
 
 def test_retry_action_on_the_document_list(operator_client, member):
     bad = make_doc(member, None, "坏.docx", status="failed", failure_reason="超时")
-    response = operator_client.post("/admin/documents/document/", {
-        "action": "retry_conversion", "_selected_action": [bad.pk]})
+    response = operator_client.post(
+        "/admin/documents/document/", {"action": "retry_conversion", "_selected_action": [bad.pk]}
+    )
     assert response.status_code == 302
     assert Document.objects.get(pk=bad.pk).status == "uploaded"
 

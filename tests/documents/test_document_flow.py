@@ -62,7 +62,9 @@ def test_chinese_docx_upload_to_document_page(member_client):
     assert f'<link rel="canonical" href="http://testserver/doc/{doc_id}.html">' in html
     assert '<meta name="description" content="' in html
 
-    image = member_client.get(f"/doc/{doc_id}/page/1.webp")
+    # Page images only by the signed URL the page hands out (see market.paywall).
+    assert member_client.get(f"/doc/{doc_id}/page/1.webp").status_code == 404
+    image = member_client.get(_page_url(html, 1))
     assert image.status_code == 200
     assert image["Content-Type"] == "image/webp"
     body = b"".join(image.streaming_content)
@@ -93,8 +95,15 @@ def test_pptx_xlsx_pdf_convert(member_client, name, fmt, expect_text):
     if expect_text:
         assert expect_text in html
     for n in (1, document.page_count):
-        img = member_client.get(f"/doc/{doc_id}/page/{n}.webp")
+        img = member_client.get(_page_url(html, n))
         assert img["Content-Type"] == "image/webp"
+
+
+def _page_url(html: str, number: int) -> str:
+    """The signed image URL of page ``number`` as the document page hands it out."""
+    match = re.search(rf'<img src="([^"]+/page/{number}\.webp\?[^"]+)"', html)
+    assert match, f"no image for page {number}"
+    return match.group(1).replace("&amp;", "&")
 
 
 def test_encrypted_upload_fails_with_password_message(member_client):

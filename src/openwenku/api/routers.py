@@ -92,6 +92,8 @@ def upload_document(
     description: Form[str] = "",
     category: Form[str] = "",
     tags: Form[str] = "",
+    price: Form[int] = 0,
+    preview_pages: Form[int | None] = None,
 ):
     """Upload one file (multipart field ``file``). Conversion starts at once;
     poll ``GET /api/documents/{id}`` until ``status`` is ``ready`` or ``failed``."""
@@ -116,6 +118,8 @@ def upload_document(
             description=description,
             category=node,
             tags=services.parse_tags(tags),
+            price=price,
+            preview_pages=preview_pages,
         )
     except services.UploadRefused as exc:
         return Status(400, {"detail": exc.reason})

@@ -14,6 +14,8 @@ api = NinjaAPI(
     "Authenticate with `Authorization: Bearer <token>` (POST /api/auth/token) or a session.",
 )
 api.add_router("/", router)
+api.add_router("/market", "openwenku.market.api.router")
+api.add_router("/search", "openwenku.search.api.router")
 
 
 @api.exception_handler(Http404)

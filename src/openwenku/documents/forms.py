@@ -52,6 +52,45 @@ class UploadForm(forms.Form):
         required=False,
         max_length=5000,
     )
+    price = forms.IntegerField(
+        label=_("Price (coins)"),
+        min_value=0,
+        max_value=100_000,
+        initial=0,
+        required=False,
+        help_text=_("0 means free to download."),
+    )
+    preview_pages = forms.IntegerField(
+        label=_("Free preview pages"),
+        min_value=1,
+        required=False,
+        help_text=_("Pages anyone may read before buying; empty means the site default."),
+    )
+
+    def clean_price(self) -> int:
+        return self.cleaned_data.get("price") or 0
+
+    def clean_tags(self) -> list[str]:
+        return parse_tags(self.cleaned_data.get("tags", ""))
+
+
+class DocumentEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.select_related("parent"), required=False
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=300,
+        required=False,
+        help_text=_("Separate tags with commas or spaces."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
 
     def clean_tags(self) -> list[str]:
         return parse_tags(self.cleaned_data.get("tags", ""))

@@ -34,6 +34,8 @@ class Document(models.Model):
         CONVERTING = "converting", _("Converting")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # Taken off the site by its uploader or an operator; kept for buyers and records.
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

@@ -38,11 +38,23 @@ def document_for_reader(user, document_id: int) -> Document:
 
 
 def page_for_reader(user, document_id: int, number: int) -> DocumentPage:
-    """A page image a reader may fetch (paywall rules arrive with purchases)."""
-    document = Document.objects.filter(pk=document_id).only("id", "status", "owner_id").first()
+    """A page image a reader may fetch: 404 for a page beyond what ``user`` may see.
+
+    Pages past the free preview exist only for those who may download the
+    document (buyers, the uploader, operators); see market.selectors.access_for.
+    """
+    from openwenku.market.selectors import visible_page_count
+
+    document = (
+        Document.objects.filter(pk=document_id)
+        .only("id", "status", "owner_id", "price", "preview_pages", "page_count")
+        .first()
+    )
     if document is None:
         raise Http404
     if document.status != Document.Status.READY and not can_manage(user, document):
+        raise Http404
+    if number < 1 or number > visible_page_count(user, document):
         raise Http404
     page = DocumentPage.objects.filter(document_id=document_id, number=number).first()
     if page is None:
@@ -58,19 +70,36 @@ def preview_limit(document: Document) -> int:
     entitlement check decides who sees more; search snippets and page text
     never go beyond this limit for readers without it.
     """
-    from django.conf import settings
+    from openwenku.market.models import MarketSettings
 
     total = document.page_count
     if document.preview_pages is not None:
         return min(document.preview_pages, total)
     if document.price == 0:
         return total
-    return min(settings.OPENWENKU["DEFAULT_PREVIEW_PAGES"], total)
+    return min(MarketSettings.current().default_preview_pages, total)
 
 
 def document_full_text(document: Document) -> str:
+    """Every page's text: for indexing only, never to be shown past the paywall."""
     parts = DocumentPage.objects.filter(document=document).order_by("number")
     return "\n".join(t for t in parts.values_list("text", flat=True) if t)
+
+
+def document_visible_text(document: Document, user=None) -> str:
+    """The text ``user`` may read: the free preview pages, or every page for
+    whoever may download the document. ``user=None`` means an anonymous reader
+    (what search snippets, meta descriptions and sitemaps may show)."""
+    from openwenku.market.selectors import visible_page_count
+
+    limit = visible_page_count(user, document) if user is not None else preview_limit(document)
+    return document_text_upto(document, limit)
+
+
+def document_text_upto(document: Document, last_page: int) -> str:
+    """The text of pages 1..``last_page`` (the caller decides what may be shown)."""
+    parts = DocumentPage.objects.filter(document=document, number__lte=last_page)
+    return "\n".join(t for t in parts.order_by("number").values_list("text", flat=True) if t)
 
 
 def category_descendant_ids(category: Category) -> list[int]:
@@ -85,17 +114,21 @@ def category_descendant_ids(category: Category) -> list[int]:
 
 
 def related_documents(document: Document, limit: int = 10) -> list[Document]:
-    """Same category first (most viewed, then newest); search-based relations come later."""
-    if document.category_id is None:
-        return []
+    """Documents most like this one by their text (search's more-like-this), then
+    the same category (most viewed, then newest) to fill the list."""
+    from openwenku.search.selectors import more_like_this
+
+    related = more_like_this(document, limit=limit)
+    if len(related) >= limit or document.category_id is None:
+        return related[:limit]
     qs = (
         public_documents()
         .filter(category_id__in=category_descendant_ids(document.category))
-        .exclude(pk=document.pk)
+        .exclude(pk__in=[document.pk, *(d.pk for d in related)])
         .select_related("owner")
         .order_by("-view_count", "-created_at")
     )
-    return list(qs[:limit])
+    return related + list(qs[: limit - len(related)])
 
 
 def documents_of(user) -> QuerySet[Document]:

@@ -17,6 +17,7 @@ from openwenku.conversion.sniff import UnsupportedFile, sniff_file
 from openwenku.core.text import human_size
 from openwenku.discovery.models import Category
 
+from . import signals
 from .models import Document, Tag
 
 MAX_TAGS = 10
@@ -92,6 +93,7 @@ def document_create(
     category: Category | None = None,
     tags: list[str] | None = None,
     price: int = 0,
+    preview_pages: int | None = None,
 ) -> Document:
     """Store an original privately and queue its conversion after commit.
 
@@ -101,8 +103,10 @@ def document_create(
     from openwenku.conversion.tasks import convert_document
 
     _check_size(incoming.size, incoming.name)
-    if price < 0:
-        raise UploadRefused("价格不能为负数")
+    try:
+        _check_pricing(price, preview_pages)
+    except ValueError as exc:
+        raise UploadRefused(str(exc)) from None
     claimed_ext = Path(incoming.name).suffix.lower().lstrip(".")
     try:
         sniffed = sniff_file(incoming.path, claimed_ext)
@@ -117,6 +121,7 @@ def document_create(
             description=(description or "").strip()[:5000],
             category=category,
             price=price,
+            preview_pages=preview_pages,
             original_name=original_name,
             size=incoming.size,
             sha256=incoming.sha256,
@@ -132,9 +137,107 @@ def document_create(
     return document
 
 
+MAX_PRICE = 100_000
+
+
+def _check_pricing(price: int, preview_pages: int | None) -> None:
+    if not isinstance(price, int) or price < 0:
+        raise ValueError("价格不能为负数")
+    if price > MAX_PRICE:
+        raise ValueError(f"价格不能超过 {MAX_PRICE}")
+    if preview_pages is not None and (not isinstance(preview_pages, int) or preview_pages < 1):
+        raise ValueError("免费预览页数至少为 1")
+
+
+def document_update_pricing(
+    *, document: Document, price: int, preview_pages: int | None
+) -> Document:
+    """Set the price (0 = free) and the free preview pages (None = site default).
+
+    Who may do it is the caller's business (market.services.pricing_set checks
+    the uploader, operators and an operator's lock). Raises ValueError.
+    """
+    from django.db.models.functions import Now
+
+    from . import signals
+
+    _check_pricing(price, preview_pages)
+    with transaction.atomic():
+        changed = Document.objects.filter(pk=document.pk).update(
+            price=price, preview_pages=preview_pages, updated_at=Now()
+        )
+        if changed:
+            signals.send_after_commit(signals.document_changed, document.pk)
+    document.price = price
+    document.preview_pages = preview_pages
+    return document
+
+
 def document_record_view(*, document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(view_count=F("view_count") + 1)
 
 
 def document_record_download(*, document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
+
+
+def document_update(
+    *,
+    document: Document,
+    title: str,
+    description: str = "",
+    category: Category | None = None,
+    tags: list[str] | None = None,
+) -> Document:
+    """Change what readers see of a document (its file stays as uploaded)."""
+    with transaction.atomic():
+        document.title = clean_title(title, document.original_name)
+        document.description = (description or "").strip()[:5000]
+        document.category = category
+        document.save(update_fields=["title", "description", "category", "updated_at"])
+        document.tags.set([Tag.objects.get_or_create(name=n)[0] for n in tags or []])
+        signals.send_after_commit(signals.document_changed, document.pk)
+    return document
+
+
+def document_unpublish(*, document: Document) -> None:
+    """Take a ready document off the site at once: pages, search, listings."""
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, status=Document.Status.READY).update(
+            status=Document.Status.UNPUBLISHED
+        )
+        if updated:
+            signals.send_after_commit(signals.document_removed, document.pk)
+
+
+def document_republish(*, document: Document) -> None:
+    with transaction.atomic():
+        updated = Document.objects.filter(
+            pk=document.pk, status=Document.Status.UNPUBLISHED
+        ).update(status=Document.Status.READY)
+        if updated:
+            signals.send_after_commit(signals.document_published, document.pk)
+
+
+def document_delete(*, document: Document) -> bool:
+    """Delete a document and its files; return False if records must keep it.
+
+    A document that others have paid for cannot vanish from their history: it is
+    unpublished instead (the database refuses the delete through PROTECT).
+    """
+    from django.core.files.storage import default_storage
+    from django.db.models import ProtectedError
+
+    names = [document.original.name, document.pdf.name, document.cover.name]
+    names += list(document.pages.values_list("image", flat=True))
+    pk = document.pk
+    try:
+        with transaction.atomic():
+            document.delete()
+            signals.send_after_commit(signals.document_removed, pk)
+    except ProtectedError:
+        document_unpublish(document=document)
+        return False
+    for name in filter(None, names):
+        transaction.on_commit(lambda name=name: default_storage.delete(name))
+    return True

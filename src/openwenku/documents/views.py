@@ -7,12 +7,12 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openwenku.moderation.services import report_create
 
 from . import selectors, services
-from .forms import ReportForm, UploadForm
+from .forms import DocumentEditForm, ReportForm, UploadForm
 from .models import Document
 from .presentation import description_segments, meta_description
 from .status import status_label, status_payload
@@ -22,17 +22,38 @@ _VIEWED_KEY = "viewed_docs"
 
 @require_GET
 def detail(request, pk: int):
+    from openwenku.market import paywall
+    from openwenku.market.selectors import access_for
+    from openwenku.market.services import new_idempotency_key, stats_record_view
+    from openwenku.search.selectors import related_searches_for_document
+
     document = selectors.document_for_reader(request.user, pk)
-    text = selectors.document_full_text(document) if document.is_ready else ""
+    # The paywall: only the pages (and their text) this reader may see reach the page.
+    access = access_for(request.user, document) if document.is_ready else None
+    if not document.is_ready:
+        # Pages appear as they are rendered, for the uploader watching the conversion.
+        return _detail_converting(request, document)
+    visible = access.visible_pages if access else 0
+    text = selectors.document_text_upto(document, visible) if visible else ""
     shown, more = description_segments(text)
     viewed = request.session.get(_VIEWED_KEY, [])
     if document.is_ready and pk not in viewed:
         services.document_record_view(document=document)
+        stats_record_view(document_id=document.pk)
         request.session[_VIEWED_KEY] = [*viewed, pk][-200:]
-    pages = list(document.pages.only("number", "width", "height")) if document.is_ready else []
+    pages = list(
+        document.pages.filter(number__lte=visible).only("document_id", "number", "width", "height")
+    )
+    for p in pages:
+        p.image_url = paywall.page_image_url(
+            document, p.number, request.user, free=p.number <= access.free_pages
+        )
     context = {
         "document": document,
         "pages": pages,
+        "access": access,
+        "hidden_pages": access.hidden_pages if access else 0,
+        "buy_key": new_idempotency_key(),
         "breadcrumb": document.category.ancestry() if document.category else [],
         "segments": shown,
         "more_segments": more,
@@ -40,7 +61,38 @@ def detail(request, pk: int):
         "meta_description": meta_description(document, text),
         "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
         "related": selectors.related_documents(document) if document.is_ready else [],
+        "related_searches": related_searches_for_document(document) if document.is_ready else [],
         "can_manage": selectors.can_manage(request.user, document),
+        "status": status_payload(document),
+        "tags": list(document.tags.all()),
+    }
+    return render(request, "documents/detail.html", context)
+
+
+def _early_pages(request, document: Document) -> list[dict]:
+    from openwenku.market import paywall
+
+    pages = document.pages.only("document_id", "number", "width", "height").order_by("number")
+    return [
+        {
+            "number": p.number,
+            "width": p.width,
+            "height": p.height,
+            "url": paywall.page_image_url(document, p.number, request.user, free=False),
+        }
+        for p in pages
+    ]
+
+
+def _detail_converting(request, document: Document):
+    """The uploader's (or an operator's) view while the document is not ready."""
+    context = {
+        "document": document,
+        "early_pages": _early_pages(request, document),
+        "breadcrumb": document.category.ancestry() if document.category else [],
+        "meta_description": document.description or document.title,
+        "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
+        "can_manage": True,
         "status": status_payload(document),
         "tags": list(document.tags.all()),
     }
@@ -49,9 +101,14 @@ def detail(request, pk: int):
 
 @require_GET
 def page_image(request, pk: int, number: int):
+    """A page image, only by a signed, unexpired URL issued to this reader, and
+    only while the reader may still see that page (see market.paywall)."""
+    from openwenku.market.paywall import verify_page_request
+
+    grant = verify_page_request(request, pk, number)
     page = selectors.page_for_reader(request.user, pk, number)
     response = FileResponse(page.image.open("rb"), content_type="image/webp")
-    response["Cache-Control"] = "private, max-age=86400"
+    response["Cache-Control"] = grant.cache_control
     return response
 
 
@@ -68,25 +125,21 @@ def cover_image(request, pk: int):
 @require_GET
 def status(request, pk: int):
     document = selectors.document_for_reader(request.user, pk)
-    return JsonResponse(status_payload(document))
+    payload = status_payload(document)
+    if not document.is_ready and selectors.can_manage(request.user, document):
+        payload["pages"] = _early_pages(request, document)
+    return JsonResponse(payload)
 
 
-@login_required
 @require_GET
 def download(request, pk: int):
+    """The original, through the market: free, bought, or a page to buy it."""
+    from openwenku.market.views import download_original
+
     document = selectors.document_for_reader(request.user, pk)
     if not document.is_ready:
         raise Http404
-    if document.price > 0 and not selectors.can_manage(request.user, document):
-        # Buying with coins arrives with the market; until then priced files stay closed.
-        raise PermissionDenied(_("This document is for sale; purchases are not open yet."))
-    services.document_record_download(document=document)
-    return FileResponse(
-        document.original.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/octet-stream",
-    )
+    return download_original(request, document)
 
 
 @login_required
@@ -129,6 +182,8 @@ def upload(request):
                     description=form.cleaned_data["description"],
                     category=form.cleaned_data["category"],
                     tags=form.cleaned_data["tags"],
+                    price=form.cleaned_data["price"],
+                    preview_pages=form.cleaned_data["preview_pages"],
                 )
             )
         except services.UploadRefused as exc:
@@ -177,6 +232,63 @@ def _upload_failed(request, form, errors, wants_json, status):
     return render(
         request, "documents/upload.html", {"form": form, "max_mb": _max_mb()}, status=status
     )
+
+
+def _managed(request, pk: int) -> Document:
+    document = selectors.document_for_reader(request.user, pk)
+    if not selectors.can_manage(request.user, document):
+        raise PermissionDenied
+    return document
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    document = _managed(request, pk)
+    initial = {
+        "title": document.title,
+        "category": document.category,
+        "tags": " ".join(t.name for t in document.tags.all()),
+        "description": document.description,
+    }
+    form = DocumentEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.document_update(document=document, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(document)
+    return render(request, "documents/edit.html", {"document": document, "form": form})
+
+
+@login_required
+@require_POST
+def unpublish(request, pk: int):
+    document = _managed(request, pk)
+    services.document_unpublish(document=document)
+    messages.success(request, _("The document is no longer on the site."))
+    return redirect("documents:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def republish(request, pk: int):
+    document = _managed(request, pk)
+    services.document_republish(document=document)
+    messages.success(request, _("The document is on the site again."))
+    return redirect(document)
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    document = _managed(request, pk)
+    if services.document_delete(document=document):
+        messages.success(request, _("The document was deleted."))
+    else:
+        messages.warning(
+            request,
+            _("Members have bought this document, so it was unpublished instead of deleted."),
+        )
+    return redirect("documents:mine")
 
 
 @login_required

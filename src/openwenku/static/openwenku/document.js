@@ -11,11 +11,38 @@
           label.textContent = s.status_label;
           var bar = el.querySelector(".status-progress");
           if (bar && s.page_count) { bar.max = s.page_count; bar.value = s.pages_ready; }
+          if (s.pages) { showPages(s.pages, s.page_count); }
           if (s.done) { onDone(s); } else { setTimeout(poll, 1500); }
         })
         .catch(function () { setTimeout(poll, 4000); });
     }
     poll();
+  }
+  // Pages rendered so far appear while the rest are still being converted.
+  function showPages(pages, total) {
+    var box = document.getElementById("early-pages");
+    if (!box) { return; }
+    pages.forEach(function (p) {
+      if (document.getElementById("page-" + p.number)) { return; }
+      var fig = document.createElement("figure");
+      fig.className = "page";
+      fig.id = "page-" + p.number;
+      fig.dataset.number = p.number;
+      var img = document.createElement("img");
+      img.src = p.url;
+      img.alt = box.dataset.title + "_第" + p.number + "页";
+      img.width = p.width;
+      img.height = p.height;
+      var cap = document.createElement("figcaption");
+      cap.className = "page-counter";
+      cap.textContent = "第" + p.number + "页 / 共" + total + "页";
+      fig.appendChild(img);
+      fig.appendChild(cap);
+      var next = Array.prototype.find.call(box.children, function (c) {
+        return parseInt(c.dataset.number, 10) > p.number;
+      });
+      box.insertBefore(fig, next || null);
+    });
   }
   var panel = document.getElementById("status-panel");
   if (panel && panel.dataset.done !== "1") {

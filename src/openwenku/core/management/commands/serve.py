@@ -36,6 +36,9 @@ class Command(BaseCommand):
     def handle(self, *args, bind, web_workers, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Documents published before search existed (or while indexing failed).
+        with open(os.devnull, "w") as quiet:
+            call_command("reindex", missing=True, no_progress=True, stdout=quiet)
         self._announce_operator(bind)
         children = [self._start_web(bind, web_workers)]
         if not no_worker:

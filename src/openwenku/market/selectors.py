@@ -1,0 +1,243 @@
+"""Reads: settings, who may read or download what, balances, earnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from openwenku.documents.models import Document
+
+from .models import DocumentDay, LedgerEntry, MarketSettings, Purchase, SignIn, Wallet, Withdrawal
+
+
+def market_settings() -> MarketSettings:
+    return MarketSettings.current()
+
+
+# --- Entitlement -------------------------------------------------------------------
+
+
+def downloads_free_for(user, document: Document) -> bool:
+    """The uploader and operators never pay."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.pk == document.owner_id or user.is_staff)
+    )
+
+
+def has_purchased(user, document: Document) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Purchase.objects.filter(
+        buyer_id=user.pk, document_id=document.pk, refunded_at__isnull=True
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one reader may do with one document."""
+
+    can_download: bool
+    # Why not: "login" (free document, account needed) or "purchase".
+    needs: str
+    purchased: bool
+    visible_pages: int
+    free_pages: int
+    total_pages: int
+
+    @property
+    def hidden_pages(self) -> int:
+        return max(0, self.total_pages - self.visible_pages)
+
+
+def access_for(user, document: Document) -> Access:
+    """The one rule for pages and downloads.
+
+    Anyone sees the free preview (``documents.selectors.preview_limit``).
+    Whoever may download the original (a buyer, the uploader, an operator;
+    anyone for a free document, or any member when the site wants an account)
+    sees every page: they could read the file anyway.
+    """
+    from openwenku.documents.selectors import preview_limit
+
+    free = preview_limit(document)
+    total = document.page_count
+    purchased = False
+    if downloads_free_for(user, document):
+        allowed, needs = True, ""
+    elif document.price == 0:
+        needs_login = market_settings().free_download_requires_login
+        allowed = bool(user is not None and user.is_authenticated) or not needs_login
+        needs = "" if allowed else "login"
+    else:
+        purchased = has_purchased(user, document)
+        allowed, needs = purchased, ("" if purchased else "purchase")
+    visible = total if allowed else free
+    return Access(
+        can_download=allowed,
+        needs=needs,
+        purchased=purchased,
+        visible_pages=visible,
+        free_pages=free,
+        total_pages=total,
+    )
+
+
+def visible_page_count(user, document: Document) -> int:
+    return access_for(user, document).visible_pages
+
+
+# --- Balances --------------------------------------------------------------------
+
+
+def balance_of(user) -> int:
+    return Wallet.objects.filter(user_id=user.pk).values_list("balance", flat=True).first() or 0
+
+
+def earned_available(user) -> int:
+    """Coins the member may withdraw: sales income not yet withdrawn, within the balance.
+
+    Rewards and grants can be spent on documents but not paid out.
+    """
+    wallet = Wallet.objects.filter(user_id=user.pk).first()
+    if wallet is None:
+        return 0
+    return _withdrawable(wallet)
+
+
+def _withdrawable(wallet: Wallet) -> int:
+    sums = LedgerEntry.objects.filter(wallet=wallet).aggregate(
+        sales=Coalesce(Sum("amount", filter=Q(kind__in=["sale"])), 0),
+        sale_refunds=Coalesce(
+            Sum("amount", filter=Q(kind="refund", amount__lt=0)), 0
+        ),  # refunds taken back from the seller
+        held=Coalesce(Sum("amount", filter=Q(kind="withdrawal_hold")), 0),
+        returned=Coalesce(Sum("amount", filter=Q(kind="withdrawal_returned")), 0),
+    )
+    earned = sums["sales"] + sums["sale_refunds"] + sums["held"] + sums["returned"]
+    return max(0, min(wallet.balance, earned))
+
+
+def signed_in_today(user) -> bool:
+    return SignIn.objects.filter(user_id=user.pk, day=timezone.localdate()).exists()
+
+
+def ledger_of(user):
+    return (
+        LedgerEntry.objects.filter(wallet__user_id=user.pk)
+        .select_related("purchase")
+        .order_by("-id")
+    )
+
+
+def purchases_of(user):
+    return (
+        Purchase.objects.filter(buyer_id=user.pk, refunded_at__isnull=True)
+        .select_related("document")
+        .order_by("-created_at")
+    )
+
+
+def withdrawals_of(user):
+    return Withdrawal.objects.filter(user_id=user.pk).order_by("-created_at")
+
+
+# --- Earnings ----------------------------------------------------------------------
+
+
+def earnings_by_document(user):
+    """The uploader's documents with views, downloads, sales and coins earned."""
+    sales = (
+        LedgerEntry.objects.filter(
+            wallet__user_id=user.pk, document_id=OuterRef("pk"), kind__in=["sale", "refund"]
+        )
+        .order_by()
+        .values("document_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    sold = (
+        Purchase.objects.filter(document_id=OuterRef("pk"), refunded_at__isnull=True)
+        .order_by()
+        .values("document_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Document.objects.filter(owner_id=user.pk)
+        .annotate(
+            earned=Coalesce(Subquery(sales, output_field=IntegerField()), Value(0)),
+            sales=Coalesce(Subquery(sold, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("-earned", "-download_count", "-created_at")
+    )
+
+
+@dataclass
+class DayPoint:
+    day: dt.date
+    coins: int = 0
+    downloads: int = 0
+    views: int = 0
+
+
+def earnings_over_time(user, days: int = 30) -> list[DayPoint]:
+    """One point a day for the last ``days`` days (local dates), oldest first."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=days - 1)
+    points = {
+        start + dt.timedelta(days=i): DayPoint(start + dt.timedelta(days=i)) for i in range(days)
+    }
+    start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    coins = (
+        LedgerEntry.objects.filter(
+            wallet__user_id=user.pk, kind__in=["sale", "refund"], created_at__gte=start_at
+        )
+        .exclude(kind="refund", amount__gt=0)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in coins:
+        if row["day"] in points:
+            points[row["day"]].coins = row["total"]
+    stats = (
+        DocumentDay.objects.filter(document__owner_id=user.pk, day__gte=start)
+        .values("day")
+        .annotate(v=Sum("views"), d=Sum("downloads"))
+        .order_by()
+    )
+    for row in stats:
+        if row["day"] in points:
+            points[row["day"]].views = row["v"] or 0
+            points[row["day"]].downloads = row["d"] or 0
+    return list(points.values())
+
+
+def earnings_totals(user) -> dict:
+    wallet = Wallet.objects.filter(user_id=user.pk).first()
+    sums = LedgerEntry.objects.filter(wallet__user_id=user.pk).aggregate(
+        earned=Coalesce(Sum("amount", filter=Q(kind="sale")), 0),
+        taken_back=Coalesce(Sum("amount", filter=Q(kind="refund", amount__lt=0)), 0),
+    )
+    pending = Withdrawal.objects.filter(user_id=user.pk, status=Withdrawal.Status.PENDING)
+    paid = Withdrawal.objects.filter(user_id=user.pk, status=Withdrawal.Status.APPROVED)
+    docs = Document.objects.filter(owner_id=user.pk).aggregate(
+        views=Coalesce(Sum("view_count"), 0),
+        downloads=Coalesce(Sum("download_count"), 0),
+        count=Count("pk"),
+    )
+    return {
+        "balance": wallet.balance if wallet else 0,
+        "earned": sums["earned"] + sums["taken_back"],
+        "withdrawable": _withdrawable(wallet) if wallet else 0,
+        "pending": pending.aggregate(s=Coalesce(Sum("amount"), 0))["s"],
+        "paid": paid.aggregate(s=Coalesce(Sum("amount"), 0))["s"],
+        **docs,
+    }

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "market"
+urlpatterns = [
+    path("doc/<int:pk>/buy", views.buy, name="buy"),
+    path("doc/<int:pk>/pricing", views.pricing, name="pricing"),
+    path("my/wallet/", views.wallet, name="wallet"),
+    path("my/signin", views.signin, name="signin"),
+    path("my/withdraw/", views.withdraw, name="withdraw"),
+    path("my/earnings/", views.earnings, name="earnings"),
+    path("earnings/<int:user_id>/", views.earnings_of, name="earnings_of"),
+]

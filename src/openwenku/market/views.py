@@ -1,0 +1,236 @@
+"""Pages of the market: buy, download, wallet, sign-in, withdraw, earnings, pricing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from openwenku.accounts.throttling import client_ip
+from openwenku.documents import selectors as documents
+from openwenku.documents.models import Document
+
+from . import selectors, services
+from .charts import earnings_chart
+from .forms import BuyForm, OperatorPricingForm, PricingForm, WithdrawForm
+from .models import PricingLock
+
+
+def _buy_page(request, document: Document, *, status: int = 402, error: str = ""):
+    access = selectors.access_for(request.user, document)
+    context = {
+        "document": document,
+        "access": access,
+        "balance": selectors.balance_of(request.user) if request.user.is_authenticated else 0,
+        "buy_key": services.new_idempotency_key(),
+        "error": error,
+    }
+    return render(request, "market/buy.html", context, status=status)
+
+
+def download_original(request, document: Document):
+    """The original file for whoever may have it; otherwise log in or buy.
+
+    Counted and held to the daily caps; the original name survives
+    (RFC 5987 ``filename*`` for Chinese names)."""
+    access = selectors.access_for(request.user, document)
+    if not access.can_download:
+        if access.needs == "login" or not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return _buy_page(request, document)
+    try:
+        services.download_record(user=request.user, document=document, ip=client_ip(request))
+    except services.DownloadLimitReached as exc:
+        return render(
+            request,
+            "market/refused.html",
+            {"document": document, "message": exc.message},
+            status=429,
+        )
+    response = FileResponse(
+        document.original.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def buy(request, pk: int):
+    document = documents.document_for_reader(request.user, pk)
+    if not document.is_ready:
+        raise Http404
+    if request.method == "GET":
+        access = selectors.access_for(request.user, document)
+        if access.can_download:
+            return redirect(document)
+        return _buy_page(request, document, status=200)
+    form = BuyForm(request.POST)
+    if not form.is_valid():
+        return _buy_page(request, document, status=400, error=_("Please try again."))
+    try:
+        result = services.purchase_create(
+            buyer=request.user,
+            document=document,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            expected_price=form.cleaned_data["expected_price"],
+        )
+    except services.InsufficientCoins as exc:
+        return _buy_page(request, document, status=402, error=exc.message)
+    except services.MarketRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(document)
+    if result.created:
+        messages.success(
+            request,
+            _("Bought for %(price)d coins; your balance is %(balance)d. Every page is open now.")
+            % {"price": result.purchase.price, "balance": result.balance},
+        )
+    return redirect(document)
+
+
+@login_required
+@require_POST
+def signin(request):
+    try:
+        reward = services.signin_claim(user=request.user)
+        messages.success(request, _("Signed in: +%(n)d coins.") % {"n": reward})
+    except services.AlreadySignedIn as exc:
+        messages.info(request, exc.message)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("market:wallet")
+    return redirect(target)
+
+
+@login_required
+@require_GET
+def wallet(request):
+    entries = Paginator(selectors.ledger_of(request.user), 50).get_page(request.GET.get("page"))
+    context = {
+        "balance": selectors.balance_of(request.user),
+        "withdrawable": selectors.earned_available(request.user),
+        "signed_in_today": selectors.signed_in_today(request.user),
+        "signin_reward": selectors.market_settings().signin_reward,
+        "entries": entries,
+        "purchases": list(selectors.purchases_of(request.user)[:100]),
+        "withdrawals": list(selectors.withdrawals_of(request.user)[:50]),
+    }
+    return render(request, "market/wallet.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request):
+    form = WithdrawForm(
+        request.POST or None, initial={"idempotency_key": services.new_idempotency_key()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.withdrawal_request(user=request.user, **form.cleaned_data)
+        except services.MarketRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            if result.created:
+                messages.success(
+                    request,
+                    _("%(n)d coins are held for your withdrawal; an operator will pay them.")
+                    % {"n": result.withdrawal.amount},
+                )
+            return redirect("market:wallet")
+    context = {
+        "form": form,
+        "withdrawable": selectors.earned_available(request.user),
+        "minimum": selectors.market_settings().min_withdrawal,
+        "withdrawals": list(selectors.withdrawals_of(request.user)[:50]),
+    }
+    return render(request, "market/withdraw.html", context, status=400 if form.errors else 200)
+
+
+def _earnings_page(request, owner):
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    days = days if days in (7, 30, 90, 365) else 30
+    points = selectors.earnings_over_time(owner, days)
+    context = {
+        "owner": owner,
+        "is_self": owner.pk == request.user.pk,
+        "totals": selectors.earnings_totals(owner),
+        "documents": list(selectors.earnings_by_document(owner)[:500]),
+        "chart": earnings_chart(points),
+        "days": days,
+        "period": {
+            "coins": sum(p.coins for p in points),
+            "downloads": sum(p.downloads for p in points),
+            "views": sum(p.views for p in points),
+        },
+    }
+    return render(request, "market/earnings.html", context)
+
+
+@login_required
+@require_GET
+def earnings(request):
+    return _earnings_page(request, request.user)
+
+
+@login_required
+@require_GET
+def earnings_of(request, user_id: int):
+    """A member's earnings: their own, or anyone's for operators."""
+    if not request.user.is_staff and request.user.pk != user_id:
+        raise PermissionDenied
+    owner = get_user_model().objects.filter(pk=user_id).first()
+    if owner is None:
+        raise Http404
+    return _earnings_page(request, owner)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pricing(request, pk: int):
+    document = documents.document_for_reader(request.user, pk)
+    if not documents.can_manage(request.user, document):
+        raise PermissionDenied
+    lock = PricingLock.objects.filter(document=document).select_related("locked_by").first()
+    form_class = OperatorPricingForm if request.user.is_staff else PricingForm
+    initial = {
+        "price": document.price,
+        "preview_pages": document.preview_pages,
+        "lock": lock is not None,
+        "reason": lock.reason if lock else "",
+    }
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pricing_set(
+                document=document,
+                by=request.user,
+                price=data["price"],
+                preview_pages=data["preview_pages"],
+                lock=data.get("lock") if request.user.is_staff else None,
+                reason=data.get("reason", ""),
+            )
+        except (services.MarketRefused, ValueError) as exc:
+            form.add_error(None, getattr(exc, "message", str(exc)))
+        else:
+            messages.success(request, _("Price and free pages saved."))
+            return redirect(document)
+    context = {"document": document, "form": form, "lock": lock}
+    return render(request, "market/pricing.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,45 @@
+"""Keep the index in step with documents (signals are sent after commit)."""
+
+from __future__ import annotations
+
+import logging
+
+from openwenku.documents import signals
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def on_published(sender, document_id: int, **kwargs) -> None:
+    _safely(services.search_index_document, document_id)
+
+
+def on_text_changed(sender, document_id: int, **kwargs) -> None:
+    _safely(services.search_index_document, document_id)
+
+
+def on_changed(sender, document_id: int, **kwargs) -> None:
+    _safely(services.search_update_metadata, document_id)
+
+
+def on_removed(sender, document_id: int, **kwargs) -> None:
+    # Not guarded: a removed document that stays in the index is a bug to surface.
+    # (Searches also check the document's status, so it never shows meanwhile.)
+    services.search_remove_document(document_id=document_id)
+
+
+def _safely(service, document_id: int) -> None:
+    """Indexing must never break the publishing that triggered it; a failure is
+    logged and repaired by ``openwenku reindex --missing``."""
+    try:
+        service(document_id=document_id)
+    except Exception:
+        logger.exception("search index update failed for document %s", document_id)
+
+
+def connect() -> None:
+    signals.document_published.connect(on_published, dispatch_uid="search.published")
+    signals.document_text_changed.connect(on_text_changed, dispatch_uid="search.text_changed")
+    signals.document_changed.connect(on_changed, dispatch_uid="search.changed")
+    signals.document_removed.connect(on_removed, dispatch_uid="search.removed")
