@@ -27,18 +27,12 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=255,
-        required=False,
-        help_text=_("Leave empty to use the file name."),
-    )
+class DescribeForm(forms.Form):
+    """What readers see of a document, shared by upload and edit."""
+
+    title = forms.CharField(label=_("Title"), max_length=255)
     category = CategoryChoiceField(
-        label=_("Category"),
-        queryset=Category.objects.select_related("parent"),
-        required=False,
+        label=_("Category"), queryset=Category.objects.select_related("parent"), required=False
     )
     tags = forms.CharField(
         label=_("Tags"),
@@ -52,6 +46,13 @@ class UploadForm(forms.Form):
         required=False,
         max_length=5000,
     )
+
+    def clean_tags(self) -> list[str]:
+        return parse_tags(self.cleaned_data.get("tags", ""))
+
+
+class UploadForm(DescribeForm):
+    files = MultipleFileField(label=_("Files"))
     price = forms.IntegerField(
         label=_("Price (coins)"),
         min_value=0,
@@ -66,34 +67,19 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_("Pages anyone may read before buying; empty means the site default."),
     )
+    field_order = ["files", "title", "category", "tags", "description", "price", "preview_pages"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Leave empty to use the file name.")
 
     def clean_price(self) -> int:
         return self.cleaned_data.get("price") or 0
 
-    def clean_tags(self) -> list[str]:
-        return parse_tags(self.cleaned_data.get("tags", ""))
 
-
-class DocumentEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=255)
-    category = CategoryChoiceField(
-        label=_("Category"), queryset=Category.objects.select_related("parent"), required=False
-    )
-    tags = forms.CharField(
-        label=_("Tags"),
-        max_length=300,
-        required=False,
-        help_text=_("Separate tags with commas or spaces."),
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=5000,
-    )
-
-    def clean_tags(self) -> list[str]:
-        return parse_tags(self.cleaned_data.get("tags", ""))
+class DocumentEditForm(DescribeForm):
+    pass
 
 
 class ReportForm(forms.Form):
