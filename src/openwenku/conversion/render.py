@@ -20,8 +20,11 @@ from pathlib import Path
 # Cap on the rendered height relative to the width: a 1:1000 strip page would
 # otherwise ask for a bitmap of a million pixels per column.
 MAX_ASPECT = 20
-# Grey levels kept for pages without colour: enough for anti-aliased text.
-GRAY_LEVELS = 16
+# Grey levels kept for pages without colour: enough for anti-aliased text. Evenly
+# spaced levels by a lookup table cost ~2 ms; median-cut quantize() cost ~90 ms a page.
+GRAY_LEVELS = 8
+_STEP = 255 / (GRAY_LEVELS - 1)
+_GRAY_LUT = [min(255, round(round(v / _STEP) * _STEP)) for v in range(256)]
 
 
 def _emit(obj: dict) -> None:
@@ -96,12 +99,11 @@ def is_grayscale(image) -> bool:
 
 
 def encode_page(image, path: Path, *, quality: int, method: int) -> None:
-    """Grey pages: 16 grey levels, lossless WebP — sharper than lossy and about half
-    the bytes on dense text (benchmarks/ingest.py). Colour pages: lossy WebP."""
+    """Grey pages: 8 evenly spaced grey levels, lossless WebP — sharp glyph edges and
+    ~45% fewer bytes than lossy q75 on dense text, for ~1.4x its encoding time
+    (benchmarks/ingest.py). Colour pages: lossy WebP."""
     if is_grayscale(image):
-        image.convert("L").quantize(GRAY_LEVELS).save(
-            path, "WEBP", lossless=True, quality=50, method=method
-        )
+        image.convert("L").point(_GRAY_LUT).save(path, "WEBP", lossless=True, quality=25, method=1)
     else:
         image.save(path, "WEBP", quality=quality, method=method)
 
