@@ -67,12 +67,19 @@ def order_by(sort: str, score: str) -> str:
 EXACT_LIMIT = 1000
 # Candidates at scale: documents with a query word in the title or keywords (the
 # column weights put them first in any case), then the newest body matches.
-TITLE_CANDIDATES = 200
-BODY_CANDIDATES = 200
+TITLE_CANDIDATES = 100
+BODY_CANDIDATES = 100
 # Matches sampled to estimate the share that passes filters and quoted phrases.
 SHARE_SAMPLE = 200
 # The deepest page a reader can ask for (selectors.MAX_PAGE x PAGE_SIZE).
 MAX_WINDOW = 1000
+
+
+def title_words(parsed: ParsedQuery) -> list[str]:
+    """Words that put a document in the title tier: single characters (人, 的, a)
+    would put half the library there, so they count only when nothing else is typed."""
+    words = parsed.positive_tokens
+    return [t for t in words if len(t) > 1] or words
 
 
 @dataclass
@@ -242,8 +249,8 @@ class SearchBackend:
             sql_conditions = [tier_match, *conditions, *phrase_conditions]
             cursor.execute(
                 f"SELECT d.id, {score}, d.download_count, d.view_count, d.created_at "
-                f"{self.from_sql()} WHERE {' AND '.join(sql_conditions)} "
-                f"{self.window_order()} LIMIT %s",
+                f"{self.from_sql(entry=bool(phrase_conditions))} "
+                f"WHERE {' AND '.join(sql_conditions)} {self.window_order()} LIMIT %s",
                 [*score_params, *tier_params, *params, *phrase_params, n],
             )
             found = cursor.fetchall()

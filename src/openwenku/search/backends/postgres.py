@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from django.db import DatabaseError, connection
 
 from ..query import ParsedQuery
-from .base import BODY_WEIGHT, KEYWORDS_WEIGHT, TITLE_WEIGHT, SearchBackend
+from .base import BODY_WEIGHT, KEYWORDS_WEIGHT, TITLE_WEIGHT, SearchBackend, title_words
 
 MAX_POSITION = 16383
 # Positions kept per word: enough for term frequency to saturate in the ranking,
@@ -120,9 +120,12 @@ class PostgresBackend(SearchBackend):
 
     def title_match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
         # ts_filter(vector, '{a,b}') has its own small GIN index (see the migrations).
-        words = " | ".join(quote(t) for t in parsed.positive_tokens)
+        # The full match is kept out of the index conditions ("IS TRUE"): the planner,
+        # guessing several words independent, would otherwise scan by them and
+        # de-TOAST every vector to test the title condition.
+        words = " | ".join(quote(t) for t in title_words(parsed))
         return (
-            f"{TITLE_VECTOR} @@ %s::tsquery AND e.vector @@ %s::tsquery",
+            f"{TITLE_VECTOR} @@ %s::tsquery AND (e.vector @@ %s::tsquery) IS TRUE",
             [words, tsquery_expression(parsed)],
         )
 

@@ -8,7 +8,7 @@ from django.db import connection
 from ..analysis import TOKEN_INNER_CHARS
 from ..query import ParsedQuery
 from . import base
-from .base import BODY_WEIGHT, KEYWORDS_WEIGHT, TITLE_WEIGHT, SearchBackend
+from .base import BODY_WEIGHT, KEYWORDS_WEIGHT, TITLE_WEIGHT, SearchBackend, title_words
 
 TABLE = "search_fts"
 # Tokens come pre-segmented and separated by spaces; FTS5 must keep each whole.
@@ -63,14 +63,18 @@ class SqliteBackend(SearchBackend):
             [*match_params, base.EXACT_LIMIT + 1],
         )
         found, lowest = cursor.fetchone()
-        cursor.execute("SELECT min(document_id), max(document_id) FROM search_searchentry")
+        # Two subqueries: SQLite reads min() or max() off the key only when alone.
+        cursor.execute(
+            "SELECT (SELECT min(document_id) FROM search_searchentry), "
+            "(SELECT max(document_id) FROM search_searchentry)"
+        )
         first, last = cursor.fetchone()
         if not found or last is None:
             return 0
         return round(found * (last - first + 1) / (last - lowest + 1))
 
     def title_match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
-        words = " OR ".join(quote(t) for t in parsed.positive_tokens)
+        words = " OR ".join(quote(t) for t in title_words(parsed))
         return f"{TABLE} MATCH %s", [
             f"({fts_expression(parsed)}) AND {{title keywords}} : ({words})"
         ]
