@@ -77,25 +77,21 @@ def render_pdf(
     """Render every page of ``pdf`` into ``outdir``; return the page count."""
     conf = settings.OPENWENKU
     deadline = time.monotonic() + conf["RENDER_TIMEOUT"]
-    # The first child alone learns the page count, so a broken or encrypted
-    # file is refused once, not K times.
-    first = _Child(_spawn(pdf, outdir, 1, 1), next_page=1, step=1)
+    # The first child alone learns the page count, so a broken or encrypted file is
+    # refused once, not K times; it then carries on as the first of the K renderers.
+    step = max(1, render_parallelism())
+    first = _Child(_spawn(pdf, outdir, 1, step), next_page=1, step=step)
     total = _read_total(first, deadline)
-    step = max(1, min(render_parallelism(), total))
-    children: list[_Child] = []
+    children: list[_Child] = [first]
     try:
-        if step == 1:
-            children.append(first)
-        else:
-            sandbox.kill_group(first.proc)
-            children = [
-                _Child(_spawn(pdf, outdir, i + 1, step), next_page=i + 1, step=step)
-                for i in range(step)
-            ]
+        children += [
+            _Child(_spawn(pdf, outdir, i + 1, step), next_page=i + 1, step=step)
+            for i in range(1, min(step, total))
+        ]
         on_total(total)
         failed = _collect(children, pdf, outdir, total, deadline, on_page)
     finally:
-        for child in [*children, first]:
+        for child in children:
             if child.proc.poll() is None:
                 sandbox.kill_group(child.proc)
     if failed >= total:
@@ -141,7 +137,7 @@ def _collect(
     on_page: Callable[[dict], None],
 ) -> int:
     page_timeout = settings.OPENWENKU["PAGE_TIMEOUT"]
-    failed = 0
+    failed = sum(_drain(c, on_page) for c in children)  # lines read with the page count
     active = [c for c in children if c.next_page <= total]
     while active:
         now = time.monotonic()
@@ -160,15 +156,7 @@ def _collect(
                     failed += _skip_page(child, pdf, outdir, total, on_page, "crashed")
                 continue
             child.buf += chunk
-            while b"\n" in child.buf:
-                line, child.buf = child.buf.split(b"\n", 1)
-                msg = json.loads(line)
-                if "page" not in msg:
-                    continue  # the page count, already known
-                failed += "failed" in msg
-                on_page(msg)
-                child.next_page = msg["page"] + child.step
-                child.last_progress = time.monotonic()
+            failed += _drain(child, on_page)
         for child in active:
             silent = time.monotonic() - child.last_progress > page_timeout
             if child.next_page <= total and child.proc.poll() is None and silent:
@@ -176,6 +164,21 @@ def _collect(
         active = [c for c in children if c.next_page <= total]
         if failed > max(3, total // 2):
             break
+    return failed
+
+
+def _drain(child: _Child, on_page: Callable[[dict], None]) -> int:
+    """Hand on every complete line the child has sent; return how many pages failed."""
+    failed = 0
+    while b"\n" in child.buf:
+        line, child.buf = child.buf.split(b"\n", 1)
+        msg = json.loads(line)
+        if "page" not in msg:
+            continue  # the page count, already known
+        failed += "failed" in msg
+        on_page(msg)
+        child.next_page = msg["page"] + child.step
+        child.last_progress = time.monotonic()
     return failed
 
 
