@@ -88,9 +88,10 @@ def render_page(
 
 def is_grayscale(image) -> bool:
     """True for pages without colour (most text pages), judged on a small copy."""
-    from PIL import ImageChops
+    from PIL import Image, ImageChops
 
-    small = image.resize((160, max(1, int(160 * image.height / max(image.width, 1)))))
+    size = (160, max(1, int(160 * image.height / max(image.width, 1))))
+    small = image.resize(size, Image.Resampling.BOX)
     r, g, b = small.split()
     spread = max(
         ImageChops.difference(r, g).getextrema()[1], ImageChops.difference(g, b).getextrema()[1]
