@@ -101,76 +101,87 @@ class RssSampler:
         self.peak = max(self.peak, total)
 
 
-def encode_to(image, fh, *, quality: int, method: int) -> None:
-    from openwenku.conversion.render import encode_page
+def encode_chosen(image, fh, *, quality: int, method: int, picture: bool = False) -> None:
+    """What the renderer does: grey pages as 4-grey palette PNG, others lossy WebP."""
+    from openwenku.conversion.render import encode_page, has_colour
 
-    with tempfile.NamedTemporaryFile(suffix=".webp") as tmp:
-        encode_page(image, Path(tmp.name), quality=quality, method=method)
-        fh.write(Path(tmp.name).read_bytes())
+    small = image.copy()
+    small.thumbnail((160, 160 * 20))
+    if not has_colour(small):
+        image = image.convert("L")
+    with tempfile.TemporaryDirectory() as tmp:
+        name = encode_page(
+            image, Path(tmp), "page", picture=picture, quality=quality, method=method
+        )
+        fh.write((Path(tmp) / name).read_bytes())
+
+
+def _grey_lossless(image, fh, levels: int) -> None:
+    step = 255 / (levels - 1)
+    lut = [min(255, round(round(v / step) * step)) for v in range(256)]
+    image.convert("L").point(lut).save(fh, "WEBP", lossless=True, quality=25, method=1)
 
 
 # -- 1. encoders --------------------------------------------------------------------
-def encoders(files: list[Path], pages_wanted: int = 24) -> None:
+def encoders(files: list[Path], per_pdf: int = 4) -> None:
     import pypdfium2 as pdfium
 
     print("\n== Page images at 1200 px: format and settings ==")
     OUT.mkdir(parents=True, exist_ok=True)
-    pdfs = [f for f in files if f.suffix.lower() == ".pdf"]
     bitmaps = []
-    for f in pdfs:
+    for f in files:
+        if f.suffix.lower() != ".pdf":
+            continue
         try:
             pdf = pdfium.PdfDocument(str(f))
         except pdfium.PdfiumError:
             continue
-        for i in range(min(2, len(pdf))):
+        for i in range(min(per_pdf, len(pdf))):
             page = pdf[i]
             w, _ = page.get_size()
             bitmaps.append(page.render(scale=1200 / w).to_pil().convert("RGB"))
-        if len(bitmaps) >= pages_wanted:
-            break
     bitmaps[0].save(OUT / "page-original.png")
+
+    def save(fmt: str, **opts):
+        return lambda image, fh: image.save(fh, fmt, **opts)
+
     settings = [
-        ("webp", {"quality": 80, "method": 4}),
-        ("webp", {"quality": 80, "method": 2}),
-        ("webp", {"quality": 75, "method": 2}),
-        ("webp", {"quality": 70, "method": 2}),
-        ("webp", {"quality": 80, "method": 0}),
-        ("webp", {"quality": 75, "method": 4}),
-        ("webp-gray", {"quality": 75, "method": 2}),
-        ("auto", {"quality": 75, "method": 2}),
-        ("jpeg", {"quality": 80}),
-        ("jpeg", {"quality": 70}),
-        ("png", {"optimize": False}),
+        ("webp q80 m4 (Pillow default)", save("WEBP", quality=80, method=4), "webp"),
+        ("webp q75 m4", save("WEBP", quality=75, method=4), "webp"),
+        ("webp q75 m2", save("WEBP", quality=75, method=2), "webp"),
+        ("webp q70 m2", save("WEBP", quality=70, method=2), "webp"),
+        ("webp q80 m0", save("WEBP", quality=80, method=0), "webp"),
+        ("webp lossless 8 greys m1", lambda i, fh: _grey_lossless(i, fh, 8), "webp"),
+        ("webp lossless 4 greys m1", lambda i, fh: _grey_lossless(i, fh, 4), "webp"),
+        ("jpeg q80", save("JPEG", quality=80), "jpg"),
+        ("jpeg q70", save("JPEG", quality=70), "jpg"),
+        ("png rgb", save("PNG", compress_level=6), "png"),
+        (
+            "chosen: grey->4-grey png, else webp q75 m2",
+            lambda i, fh: encode_chosen(i, fh, quality=75, method=2),
+            None,
+        ),
     ]
-    print(f"{'format':<10} {'settings':<22} {'KB/page med':>11} {'KB/page p95':>11} {'ms/page':>8}")
-    for fmt, opts in settings:
+    print(f"{'encoder':<44} {'KB/page med':>11} {'KB/page p95':>11} {'ms/page':>8}")
+    for label, encode, ext in settings:
         sizes, times = [], []
         for bmp in bitmaps:
-            image = bmp.convert("L") if fmt.endswith("-gray") else bmp
             buf = io.BytesIO()
-            t = time.perf_counter()
-            if fmt == "auto":  # what OpenWenku does: lossless 16 greys or lossy colour
-                encode_to(image, buf, **opts)
-            else:
-                image.save(buf, fmt.split("-")[0].upper(), **opts)
-            times.append((time.perf_counter() - t) * 1000)
+            t = time.process_time()
+            encode(bmp, buf)
+            times.append((time.process_time() - t) * 1000)
             sizes.append(buf.tell() / 1024)
-        label = ",".join(f"{k}={v}" for k, v in opts.items())
         print(
-            f"{fmt:<10} {label:<22} {statistics.median(sizes):>11.1f} "
+            f"{label:<44} {statistics.median(sizes):>11.1f} "
             f"{percentile(sizes, 0.95):>11.1f} {statistics.median(times):>8.1f}"
         )
-        sample = bitmaps[0].convert("L") if fmt.endswith("-gray") else bitmaps[0]
-        if fmt == "auto":
-            with open(OUT / "page-openwenku.webp", "wb") as fh:
-                encode_to(sample, fh, **opts)
-            continue
-        sample.save(
-            OUT / f"page-{fmt}-{label.replace(',', '_').replace('=', '')}.{fmt.split('-')[0]}",
-            fmt.split("-")[0].upper(),
-            **opts,
-        )
-    print(f"({len(bitmaps)} pages; samples in {OUT})")
+        slug = "".join(c if c.isalnum() else "-" for c in label.split(":")[0]).strip("-")
+        buf = io.BytesIO()
+        encode(bitmaps[0], buf)
+        if ext is None:  # the chosen encoder writes PNG or WebP depending on the page
+            ext = "png" if buf.getvalue()[:4] == b"\x89PNG" else "webp"
+        (OUT / f"page-{slug}.{ext}").write_bytes(buf.getvalue())
+    print(f"({len(bitmaps)} pages, CPU ms; samples in {OUT})")
 
 
 # -- 2. baseline --------------------------------------------------------------------

@@ -57,7 +57,8 @@ def test_corpus_file(row, member, quick_limits):
         assert document.pages.count() == document.page_count
         first = document.pages.get(number=1)
         with first.image.open("rb") as fh:
-            assert fh.read(12)[8:12] == b"WEBP"
+            head = fh.read(12)
+        assert head[8:12] == b"WEBP" or head[:8] == b"\x89PNG\r\n\x1a\n"
         if expected == "cjk" and document.format != "pdf":
             with document.pdf.open("rb") as fh:
                 assert CJK_FONT.search(fh.read()), "CJK text not drawn with a CJK font"

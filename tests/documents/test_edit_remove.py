@@ -43,7 +43,7 @@ def test_unpublish_hides_at_once_and_republish_restores(member_client, ready_doc
     anonymous = Client()
     member_client.post(f"/doc/{ready_doc.pk}/unpublish")
     assert anonymous.get(f"/doc/{ready_doc.pk}.html").status_code == 404
-    assert anonymous.get(f"/doc/{ready_doc.pk}/page/1.webp").status_code == 404
+    assert anonymous.get(f"/doc/{ready_doc.pk}/page/1").status_code == 404
     assert ready_doc.title not in anonymous.get("/").content.decode()
     assert member_client.get(f"/doc/{ready_doc.pk}/edit").status_code == 200
     member_client.post(f"/doc/{ready_doc.pk}/republish")

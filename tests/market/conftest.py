@@ -53,7 +53,7 @@ def grant(user, amount):
     return services.coins_grant(user=user, amount=amount, reason="test")
 
 
-_IMG = re.compile(r'<img src="([^"]+/page/(\d+)\.webp\?[^"]+)"')
+_IMG = re.compile(r'<img src="([^"]+/page/(\d+)\?[^"]+)"')
 
 
 def page_urls(html: str) -> dict[int, str]:

@@ -20,11 +20,24 @@ from pathlib import Path
 # Cap on the rendered height relative to the width: a 1:1000 strip page would
 # otherwise ask for a bitmap of a million pixels per column.
 MAX_ASPECT = 20
-# Grey levels kept for pages without colour: enough for anti-aliased text. Evenly
-# spaced levels by a lookup table cost ~2 ms; median-cut quantize() cost ~90 ms a page.
-GRAY_LEVELS = 8
+# Pages without colour and without much raster imagery (text, tables, line art)
+# are stored as 2-bit palette PNG: four evenly spaced greys keep anti-aliased glyph
+# edges sharp. Measured on the 803 pages of benchmarks/ingest.py (2-core machine):
+# 10 ms and ~63 KB a page, against ~65 ms and ~69 KB for 8-grey lossless WebP and
+# ~40 ms and ~140 KB for lossy WebP. Colour pages and pictures stay lossy WebP.
+GRAY_LEVELS = 4
 _STEP = 255 / (GRAY_LEVELS - 1)
-_GRAY_LUT = [min(255, round(round(v / _STEP) * _STEP)) for v in range(256)]
+_GRAY_INDEX = [round(v / _STEP) for v in range(256)]
+_GRAY_PALETTE = [min(255, round(k * _STEP)) for k in range(GRAY_LEVELS) for _ in range(3)]
+PNG_COMPRESS_LEVEL = 3
+# A page whose raster images cover more than this share is a picture (a scan, a
+# photo): posterised greys would spoil it, so it is encoded lossy.
+PICTURE_COVERAGE = 0.2
+# Width of the probe render that decides whether a page has colour.
+PROBE_WIDTH = 160
+# A pixel whose channels differ by less than this is grey (anti-aliasing and
+# JPEG noise in a black-and-white scan stay under it).
+COLOUR_SPREAD = 24
 
 
 def _emit(obj: dict) -> None:
@@ -61,10 +74,23 @@ def render_page(
         max_h = width * MAX_ASPECT
         if pt_h * scale > max_h:
             scale = max_h / pt_h
-        bitmap = page.render(scale=scale, may_draw_forms=True)
-        image = bitmap.to_pil().convert("RGB")
-        name = f"page-{index + 1:05d}.webp"
-        encode_page(image, out / name, quality=quality, method=method)
+        coverage = _image_coverage(page, pt_w * pt_h)
+        grey = not has_colour(page.render(scale=PROBE_WIDTH / pt_w, rev_byteorder=True).to_pil())
+        # Grey pages are drawn by PDFium straight into 8-bit grey: a third of the
+        # memory and no conversion afterwards.
+        image = page.render(
+            scale=scale, may_draw_forms=True, grayscale=grey, rev_byteorder=not grey
+        ).to_pil()
+        if image.mode not in ("L", "RGB"):
+            image = image.convert("L" if grey else "RGB")
+        name = encode_page(
+            image,
+            out,
+            f"page-{index + 1:05d}",
+            picture=coverage > PICTURE_COVERAGE,
+            quality=quality,
+            method=method,
+        )
         if index == 0 and thumb_width:  # the cover comes from whichever child draws page 1
             thumb = image.copy()
             thumb.thumbnail((thumb_width, thumb_width * MAX_ASPECT))
@@ -80,33 +106,41 @@ def render_page(
             "width": image.width,
             "height": image.height,
             "text": text,
-            "image_coverage": _image_coverage(page, pt_w * pt_h),
+            "image_coverage": coverage,
         }
     finally:
         page.close()
 
 
-def is_grayscale(image) -> bool:
-    """True for pages without colour (most text pages), judged on a small copy."""
-    from PIL import Image, ImageChops
+def has_colour(image) -> bool:
+    """True if any pixel of ``image`` (a small RGB or RGBA probe) is clearly coloured."""
+    from PIL import ImageChops
 
-    size = (160, max(1, int(160 * image.height / max(image.width, 1))))
-    small = image.resize(size, Image.Resampling.BOX)
-    r, g, b = small.split()
+    r, g, b = image.convert("RGB").split()
     spread = max(
         ImageChops.difference(r, g).getextrema()[1], ImageChops.difference(g, b).getextrema()[1]
     )
-    return spread < 24
+    return spread >= COLOUR_SPREAD
 
 
-def encode_page(image, path: Path, *, quality: int, method: int) -> None:
-    """Grey pages: 8 evenly spaced grey levels, lossless WebP — sharp glyph edges and
-    ~45% fewer bytes than lossy q75 on dense text, for ~1.4x its encoding time
-    (benchmarks/ingest.py). Colour pages: lossy WebP."""
-    if is_grayscale(image):
-        image.convert("L").point(_GRAY_LUT).save(path, "WEBP", lossless=True, quality=25, method=1)
+def encode_page(image, out: Path, stem: str, *, picture: bool, quality: int, method: int) -> str:
+    """Write one page image into ``out``; return its file name.
+
+    Grey text pages (mode ``L``, not a picture): 2-bit palette PNG. Everything
+    else: lossy WebP (Pillow stores an ``L`` image as grey WebP).
+    """
+    from PIL import Image
+
+    if image.mode == "L" and not picture:
+        indexed = image.point(_GRAY_INDEX)
+        palette_image = Image.frombytes("P", indexed.size, indexed.tobytes())
+        palette_image.putpalette(_GRAY_PALETTE)
+        name = f"{stem}.png"
+        palette_image.save(out / name, "PNG", bits=2, compress_level=PNG_COMPRESS_LEVEL)
     else:
-        image.save(path, "WEBP", quality=quality, method=method)
+        name = f"{stem}.webp"
+        image.save(out / name, "WEBP", quality=quality, method=method)
+    return name
 
 
 def _image_coverage(page, area: float) -> float:

@@ -5,7 +5,7 @@ from . import views
 app_name = "documents"
 urlpatterns = [
     path("doc/<int:pk>.html", views.detail, name="detail"),
-    path("doc/<int:pk>/page/<int:number>.webp", views.page_image, name="page_image"),
+    path("doc/<int:pk>/page/<int:number>", views.page_image, name="page_image"),
     path("doc/<int:pk>/cover.webp", views.cover_image, name="cover"),
     path("doc/<int:pk>/status.json", views.status, name="status"),
     path("doc/<int:pk>/download", views.download, name="download"),

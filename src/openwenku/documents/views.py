@@ -107,9 +107,14 @@ def page_image(request, pk: int, number: int):
 
     grant = verify_page_request(request, pk, number)
     page = selectors.page_for_reader(request.user, pk, number)
-    response = FileResponse(page.image.open("rb"), content_type="image/webp")
+    response = FileResponse(page.image.open("rb"), content_type=page_image_type(page.image.name))
     response["Cache-Control"] = grant.cache_control
     return response
+
+
+def page_image_type(name: str) -> str:
+    """Grey text pages are PNG, the others WebP (see conversion.render)."""
+    return "image/png" if name.endswith(".png") else "image/webp"
 
 
 @require_GET
