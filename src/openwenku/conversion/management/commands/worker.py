@@ -35,6 +35,16 @@ def _sweeper(stop: threading.Event, interval: float) -> None:
             close_old_connections()
 
 
+def _warm_up() -> None:
+    """Every converted document is indexed for search: load the segmenter now."""
+    from openwenku.search import analysis
+
+    try:
+        analysis.warm_up()
+    except Exception:
+        logger.exception("search analyser warm-up failed")
+
+
 class Command(DBWorkerCommand):
     help = "Run conversion workers: take documents from the queue and convert them."
 
@@ -62,6 +72,7 @@ class Command(DBWorkerCommand):
             logger.exception("recovery sweep failed")
         thread = threading.Thread(target=_sweeper, args=(stop, sweep_interval), daemon=True)
         thread.start()
+        threading.Thread(target=_warm_up, daemon=True, name="warm-up").start()
         try:
             super().handle(*args, **options)
         finally:
