@@ -122,6 +122,14 @@ def _grey_lossless(image, fh, levels: int) -> None:
     image.convert("L").point(lut).save(fh, "WEBP", lossless=True, quality=25, method=1)
 
 
+def _grey_palette_png(image, fh) -> None:
+    from openwenku.conversion.render import encode_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        name = encode_page(image.convert("L"), Path(tmp), "p", picture=False, quality=0, method=0)
+        fh.write((Path(tmp) / name).read_bytes())
+
+
 # -- 1. encoders --------------------------------------------------------------------
 def encoders(files: list[Path], per_pdf: int = 4) -> None:
     import pypdfium2 as pdfium
@@ -156,6 +164,7 @@ def encoders(files: list[Path], per_pdf: int = 4) -> None:
         ("jpeg q80", save("JPEG", quality=80), "jpg"),
         ("jpeg q70", save("JPEG", quality=70), "jpg"),
         ("png rgb", save("PNG", compress_level=6), "png"),
+        ("png 4 greys, 2-bit palette", _grey_palette_png, "png"),
         (
             "chosen: grey->4-grey png, else webp q75 m2",
             lambda i, fh: encode_chosen(i, fh, quality=75, method=2),
@@ -181,7 +190,10 @@ def encoders(files: list[Path], per_pdf: int = 4) -> None:
         if ext is None:  # the chosen encoder writes PNG or WebP depending on the page
             ext = "png" if buf.getvalue()[:4] == b"\x89PNG" else "webp"
         (OUT / f"page-{slug}.{ext}").write_bytes(buf.getvalue())
-    print(f"({len(bitmaps)} pages, CPU ms; samples in {OUT})")
+    print(
+        f"({len(bitmaps)} pages of the set's PDFs, CPU ms; grey rows turn colour pages grey; "
+        f"samples in {OUT})"
+    )
 
 
 # -- 2. baseline --------------------------------------------------------------------
