@@ -33,3 +33,66 @@ def test_query_syntax():
     assert [len(g) for g in parsed.groups] == [1, 2]
     for hostile in ['"', "-", "*", ":", "OR", "()", "\x00", "😀", "x" * 10000, "NEAR(a b)"]:
         parse(hostile)  # never raises
+
+
+def _reference_normalize(text: str) -> str:
+    """normalize() as first written: NFKC of the whole text, then case folding."""
+    import re
+    import unicodedata
+
+    if not text:
+        return ""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text.replace("\x00", " "))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if re.search(f"[{analysis._HAN}]", text):
+        text = analysis._converter().convert(text)
+    return text
+
+
+def _reference_normalize_aligned(text: str) -> str:
+    import re
+    import unicodedata
+
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if len(folded) != len(text):
+        out = []
+        for ch in text:
+            n = unicodedata.normalize("NFKC", ch).casefold()
+            out.append(n if len(n) == 1 else ch.lower())
+        folded = "".join(out)
+    if re.search(f"[{analysis._HAN}]", folded):
+        simplified = analysis._converter().convert(folded)
+        if len(simplified) == len(folded):
+            folded = simplified
+    return folded
+
+
+def test_fast_normalisation_equals_nfkc_of_the_whole_text():
+    import random
+
+    samples = [
+        "教育高质量发展，是推动经济社会发展的重要力量。",
+        "ＡＢＣ，１２３……“引号”（括号）",
+        "e\u0301 cafe\u0301 CAFÉ Straße İstanbul ﬁle ﬃ ẞ",
+        "①②③ ㎡ ㎏ ㈱ ｶﾞ ｶﾟ が か\u3099 ﾊﾟ",
+        "\u1100\u1161\u11a8 각 \u0b47\u0b3e \u0345\u0399",
+        "中\u0301文 a中\u0300b 豈 ⼀ 𠀀 丽",
+        "\x00控制\x07字符\x1f",
+        "ASCII only, Mixed Case.",
+        "東京 軟體 養顏妙術",
+    ]
+    pool = [chr(c) for c in range(0x20, 0x250)]
+    pool += [chr(c) for c in range(0x300, 0x370)] + [chr(c) for c in range(0xFF00, 0xFF70)]
+    pool += [chr(c) for c in range(0x3040, 0x3100)] + [chr(c) for c in range(0x3300, 0x3320)]
+    pool += [chr(c) for c in range(0x1100, 0x1120)] + [chr(c) for c in range(0xAC00, 0xAC10)]
+    pool += list("中文東京核電廠…ﬁẞİ\u3099\u309a\u2026\u3000")
+    rng = random.Random(7)
+    samples += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
+    for text in samples:
+        assert analysis.normalize(text) == _reference_normalize(text), repr(text)
+        assert analysis.normalize_aligned(text) == _reference_normalize_aligned(text), repr(text)
+        assert len(analysis.normalize_aligned(text)) == len(text) or any(
+            len(ch.lower()) > 1 for ch in text
+        )
