@@ -6,10 +6,11 @@ so it cannot leave the server through search results or the API.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connection
 
 from openwenku.documents.models import Document, DocumentPage
 from openwenku.documents.selectors import preview_limit
@@ -48,10 +49,14 @@ def _clean(text: str) -> str:
 
 def _find_all(folded: str, terms: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping spans of the terms (longest first) in normalised text."""
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far, disjoint and sorted: a new one overlaps one of them only
+    # if it overlaps the last that starts before it ends.
+    starts: list[int] = []
+    ends: list[int] = []
     for term in terms:
         if not term:
             continue
+        latin_start, latin_end = _ASCII_WORD.match(term[0]), _ASCII_WORD.match(term[-1])
         start = 0
         while True:
             i = folded.find(term, start)
@@ -60,14 +65,16 @@ def _find_all(folded: str, terms: list[str]) -> list[tuple[int, int]]:
             j = i + len(term)
             start = i + 1
             # A Latin word must be a whole word: "c" does not light up "cat".
-            if _ASCII_WORD.match(term[0]) and i > 0 and _ASCII_WORD.match(folded[i - 1]):
+            if latin_start and i > 0 and _ASCII_WORD.match(folded[i - 1]):
                 continue
-            if _ASCII_WORD.match(term[-1]) and j < len(folded) and _ASCII_WORD.match(folded[j]):
+            if latin_end and j < len(folded) and _ASCII_WORD.match(folded[j]):
                 continue
-            if any(i < b and a < j for a, b in taken):
+            at = bisect.bisect_left(starts, j)
+            if at and ends[at - 1] > i:
                 continue
-            taken.append((i, j))
-    return sorted(taken)
+            starts.insert(at, i)
+            ends.insert(at, j)
+    return list(zip(starts, ends, strict=True))
 
 
 def highlight(text: str, terms: list[str]) -> list[tuple[str, bool]]:
@@ -120,18 +127,13 @@ def page_snippets(documents: list[Document], terms: list[str]) -> dict[int, Snip
     out: dict[int, Snippet | None] = {d.pk: None for d in documents}
     if not wanted:
         return out
-    # Only pages 1..preview_limit() of each document are ever read.
-    condition = Q()
+    # Only pages 1..preview_limit() of each document are ever read. Documents are
+    # grouped by how many pages are read.
+    by_pages: dict[int, list[int]] = {}
     for d in wanted:
-        condition |= Q(document_id=d.pk, number__lte=min(limits[d.pk], BATCH_PAGES))
+        by_pages.setdefault(min(limits[d.pk], BATCH_PAGES), []).append(d.pk)
     by_document: dict[int, list[tuple[int, str]]] = {d.pk: [] for d in wanted}
-    rows = (
-        DocumentPage.objects.filter(condition)
-        .exclude(text="")
-        .order_by("document_id", "number")
-        .values_list("document_id", "number", "text")
-    )
-    for document_id, number, text in rows:
+    for document_id, number, text in _first_pages(by_pages):
         by_document[document_id].append((number, text))
     for d in wanted:
         snippet, complete = _best_snippet(by_document[d.pk], folded_terms)
@@ -140,6 +142,28 @@ def page_snippets(documents: list[Document], terms: list[str]) -> dict[int, Snip
         else:
             out[d.pk] = page_snippet(d, terms)
     return out
+
+
+def _first_pages(by_pages: dict[int, list[int]]) -> list[tuple[int, int, str]]:
+    """(document, number, text) of the non-empty pages 1..n of the documents listed
+    under n, in document and page order: one statement (written out, as the ORM takes
+    longer to build it than the database to answer it)."""
+    quote = connection.ops.quote_name
+    table = quote(DocumentPage._meta.db_table)
+    document = quote(DocumentPage._meta.get_field("document").column)
+    number = quote(DocumentPage._meta.get_field("number").column)
+    text = quote(DocumentPage._meta.get_field("text").column)
+    clauses, params = [], []
+    for pages, ids in sorted(by_pages.items()):
+        clauses.append(f"({document} IN ({', '.join(['%s'] * len(ids))}) AND {number} <= %s)")
+        params += [*ids, pages]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {document}, {number}, {text} FROM {table} "  # noqa: S608
+            f"WHERE ({' OR '.join(clauses)}) AND {text} <> '' ORDER BY {document}, {number}",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _fold_terms(terms: list[str]) -> list[str]:
