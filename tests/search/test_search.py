@@ -416,3 +416,141 @@ def test_many_matches_sorted_by_date_or_downloads(make_doc, small_exact_limit):
         for h in selectors.search_documents(query="排序测试", sort="downloads").hits
     ]
     assert downloads == sorted(downloads, reverse=True)
+
+
+@pytest.mark.parametrize("query", ["批次测试", "测试", "批次 测试"])
+def test_skipping_the_body_window_changes_neither_page_nor_count(make_doc, monkeypatch, query):
+    """When title matches fill the page, the body window is not collected: same page, count."""
+    from openwenku.search.backends import base
+
+    monkeypatch.setattr(base, "EXACT_LIMIT", 20)
+    monkeypatch.setattr(base, "TITLE_CANDIDATES", 5)
+    monkeypatch.setattr(base, "BODY_CANDIDATES", 5)
+    for i in range(14):
+        make_doc(f"批次测试手册{i}", ["批次测试的说明。" * (1 + i % 3)], downloads=i)
+    for i in range(14):
+        make_doc(f"正文文档{i}", ["正文里提到批次测试。"], downloads=50 + i)
+    moot = []
+    real = base.SearchBackend._body_window_moot
+
+    def spy(*args):
+        moot.append(real(*args))
+        return moot[-1]
+
+    monkeypatch.setattr(base.SearchBackend, "_body_window_moot", staticmethod(spy))
+    pages = [selectors.search_documents(query=query, page_size=4, page=p) for p in (1, 2)]
+    assert moot and moot[0] is True
+    monkeypatch.setattr(base.SearchBackend, "_body_window_moot", staticmethod(lambda *a: False))
+    for number, page in enumerate(pages, start=1):
+        full = selectors.search_documents(query=query, page_size=4, page=number)
+        assert [h.document.pk for h in page.hits] == [h.document.pk for h in full.hits]
+        assert (page.total, page.approximate) == (full.total, full.approximate)
+        assert all("批次测试" in h.document.title for h in page.hits)
+    assert pages[0].approximate  # (a deeper page widens the windows: they hold every match)
+    # Filters (like phrases) keep the body window: its size may be the exact count.
+    pdf = selectors.search_documents(query=query, filters=SearchFilters(formats=["pdf"]))
+    assert (pdf.total, pdf.approximate) == (0, False)
+
+
+def test_title_candidates_follow_an_edited_title(make_doc, small_exact_limit):
+    """The title part of the index is computed from the vector: an edit moves a document
+    between the title and body candidates at once."""
+    for i in range(8):
+        make_doc(f"其他资料{i}", ["资料里写着年度盘点。"], downloads=100 + i)
+    document = make_doc("仓库说明", ["仓库的年度盘点流程。"])
+    assert titles("年度盘点")[0] != "仓库说明"
+    Document.objects.filter(pk=document.pk).update(title="年度盘点说明")
+    services.search_update_metadata(document_id=document.pk)
+    assert titles("年度盘点")[0] == "年度盘点说明"
+    Document.objects.filter(pk=document.pk).update(title="仓库说明")
+    services.search_index_document(document_id=document.pk)
+    assert titles("年度盘点")[0] != "仓库说明"
+
+
+def test_postgres_title_candidates_are_one_index_scan_without_reading_vectors(make_doc):
+    """PostgreSQL: a query word in the title or keywords and the whole query are both
+    answered inside the two-column GIN index (no row's vector is read to test them)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from openwenku.search.backends import get_backend
+    from openwenku.search.query import parse
+
+    make_doc("核电厂安全审查", ["核电厂的安全审查。"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry' "
+            "AND indexdef LIKE '%%USING gin%%'"
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["search_entry_vectors_gin"]
+    backend = get_backend()
+    for query in ["核电厂 安全", "安全 -核电厂", '"安全审查" 核电厂', "核电厂"]:
+        match, params = backend.title_match_sql(parse(query))
+        with backend.planner(), connection.cursor() as cursor:
+            sql = f"EXPLAIN SELECT e.document_id FROM search_searchentry e WHERE {match}"
+            cursor.execute(sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "search_entry_vectors_gin" in plan and "Filter" not in plan, plan
+
+
+def test_postgres_window_shortcuts_find_the_same_pages_and_counts(make_doc, monkeypatch):
+    """PostgreSQL reads a window (a candidate set, the sample behind an estimate) from
+    the index, or from the first matching entries already read: the pages and counts
+    are the same either way."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from openwenku.search.backends import base, postgres
+    from openwenku.search.backends.base import SearchBackend
+
+    monkeypatch.setattr(base, "EXACT_LIMIT", 4)
+    monkeypatch.setattr(base, "TITLE_CANDIDATES", 5)
+    monkeypatch.setattr(base, "BODY_CANDIDATES", 5)
+    monkeypatch.setattr(base, "SHARE_SAMPLE", 8)
+    for i in range(36):
+        make_doc(
+            f"安全手册{i}" if i % 3 == 0 else f"资料{i}",
+            ["核电厂的安全审查和评价。" if i % 2 else "安全评价的流程与经验。"],
+            fmt="pdf" if i % 4 == 0 else "docx",
+            downloads=(i * 7) % 11,
+        )
+    with connection.cursor() as cursor:
+        # Rows in id order in both tables, so that every plan (whichever table it
+        # starts from) meets the matches in the same order: windows are well defined.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (no deferred checks pending)
+        for table in ("search_searchentry", "documents_document"):
+            cursor.execute(f"CLUSTER {table} USING {table}_pkey")
+            cursor.execute(f"ANALYZE {table}")
+    cases = [
+        ("安全", {}),
+        ("安全 评价", {}),
+        ("安全 -核电厂", {}),
+        ('"安全审查"', {}),
+        ("评价", {"filters": SearchFilters(formats=["pdf"])}),
+        ("安全", {"page": 2, "page_size": 4}),
+        ("安全 评价", {"sort": "newest"}),
+    ]
+
+    def results():
+        out = []
+        for query, kwargs in cases:
+            found = selectors.search_documents(query=query, **{"page_size": 4, **kwargs})
+            out.append(([h.document.pk for h in found.hits], found.total, found.approximate))
+        return out
+
+    used = {"first": 0}
+    real_first = postgres.PostgresBackend._first_window
+
+    def first(self, cursor, window):
+        found = real_first(self, cursor, window)
+        used["first"] += found is not None
+        return found
+
+    monkeypatch.setattr(postgres.PostgresBackend, "_first_window", first)
+    shortcut = results()
+    assert used["first"]
+    monkeypatch.setattr(postgres.PostgresBackend, "window", SearchBackend.window)
+    monkeypatch.setattr(
+        postgres.PostgresBackend, "counted_match_sql", SearchBackend.counted_match_sql
+    )
+    reference = results()
+    assert shortcut == reference
+    assert reference[0][2] and reference[0][1] > 4  # (the windows were used)

@@ -83,6 +83,27 @@ def title_words(parsed: ParsedQuery) -> list[str]:
 
 
 @dataclass
+class Window:
+    """A bounded scan of the matches: ``SELECT select FROM ... WHERE match AND
+    conditions`` (in the backend's window order), at most ``n`` rows."""
+
+    select: str
+    select_params: list
+    from_sql: str
+    match: tuple[str, list]
+    n: int
+    parsed: ParsedQuery
+    conditions: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+    # The title and keywords candidates (``match`` is title_match_sql()), else matches.
+    title: bool = False
+    # Filters or phrases among the conditions (they may pass few of the matches).
+    narrowed: bool = False
+    # A sample: ``select`` is 1 or 0 as these conditions (and parameters) hold.
+    flags: tuple[list[str], list] | None = None
+
+
+@dataclass
 class SearchPage:
     total: int  # -1 when not counted
     ids: list[int]
@@ -152,17 +173,23 @@ class SearchBackend:
         narrowed = len(conditions) > 1 or where != "d.status = %s" or bool(phrase_conditions)
         with self.planner(), connection.cursor() as cursor:
             guess = self.quick_count(cursor, match, match_params)
-            if guess is None or guess <= 4 * EXACT_LIMIT:
-                # A bounded look at the index alone: few enough matches to rank them all?
-                cursor.execute(
-                    f"SELECT count(*) FROM (SELECT 1 {self.match_from_sql()} WHERE {match} "  # noqa: S608
-                    f"{self.window_order()} LIMIT %s) s",
-                    [*match_params, EXACT_LIMIT + 1],
+            # Few enough guessed? A bounded look at the index alone: few enough matches
+            # to rank them all?
+            if (guess is None or guess <= 4 * EXACT_LIMIT) and self.count_first(
+                cursor, match, match_params, EXACT_LIMIT + 1
+            ) <= EXACT_LIMIT:
+                exact_match, exact_params = self.counted_match_sql(match, match_params)
+                exact_conditions = [exact_match, *conditions, *phrase_conditions]
+                return self._exact(
+                    cursor,
+                    f"{self.from_sql()} WHERE {' AND '.join(exact_conditions)}",
+                    [*exact_params, *params, *phrase_params],
+                    parsed,
+                    sort,
+                    offset,
+                    limit,
+                    count,
                 )
-                if cursor.fetchone()[0] <= EXACT_LIMIT:
-                    return self._exact(
-                        cursor, from_sql, all_params, parsed, sort, offset, limit, count
-                    )
             complete = False
             if sort == "relevance":
                 page, complete = self._candidates(
@@ -174,6 +201,9 @@ class SearchBackend:
                     phrase_params,
                     offset,
                     limit,
+                    # Counted above: more than EXACT_LIMIT entries match.
+                    many=guess is None or guess <= 4 * EXACT_LIMIT,
+                    narrowed=narrowed,
                 )
             else:
                 # Newest or most downloaded first: every match is ordered (as before),
@@ -191,15 +221,20 @@ class SearchBackend:
                 # The share of a sample of the matches that passes the filters and
                 # has the phrases (the index holds ready documents only).
                 sample = " AND ".join([*conditions, *phrase_conditions])
-                cursor.execute(
-                    "SELECT count(*), coalesce(sum(ok), 0) FROM ("  # noqa: S608
-                    f"SELECT CASE WHEN {sample} THEN 1 ELSE 0 END AS ok "
-                    f"{self.from_sql(entry=bool(phrase_conditions))} WHERE {match} "
-                    f"{self.window_order()} LIMIT %s) s",
-                    [*params, *phrase_params, *match_params, SHARE_SAMPLE],
+                oks = self.window(
+                    cursor,
+                    Window(
+                        select=f"CASE WHEN {sample} THEN 1 ELSE 0 END",
+                        select_params=[*params, *phrase_params],
+                        from_sql=self.from_sql(entry=bool(phrase_conditions)),
+                        match=(match, match_params),
+                        n=SHARE_SAMPLE,
+                        parsed=parsed,
+                        flags=([*conditions, *phrase_conditions], [*params, *phrase_params]),
+                    ),
                 )
-                scanned, passed = cursor.fetchone()
-                estimate = estimate * passed / max(scanned, 1)
+                passed = sum(ok for (ok,) in oks)
+                estimate = estimate * passed / max(len(oks), 1)
             else:
                 # More than EXACT_LIMIT entries matched the words: the estimate never
                 # says fewer (the planner's guess for several words assumes independence).
@@ -228,7 +263,18 @@ class SearchBackend:
         return SearchPage(total, [row[0] for row in cursor.fetchall()])
 
     def _candidates(
-        self, cursor, parsed, conditions, params, phrase_conditions, phrase_params, offset, limit
+        self,
+        cursor,
+        parsed,
+        conditions,
+        params,
+        phrase_conditions,
+        phrase_params,
+        offset,
+        limit,
+        *,
+        many: bool = False,
+        narrowed: bool = True,
     ) -> tuple[SearchPage, bool]:
         """Rank bounded candidate sets: title/keyword matches first, then body matches.
 
@@ -236,24 +282,40 @@ class SearchBackend:
         stops once the window is full. ``total`` of the page is the number of
         distinct candidates (a floor for the estimate); the flag says whether the
         body window held every match (then that is the exact count).
+
+        The body window is skipped when it changes nothing: title matches rank
+        first, so when they fill the page the body window only counts, and its
+        count matters only when it could hold every match (filters or phrases, or
+        fewer than its size match; ``many``: more than EXACT_LIMIT were counted) or
+        exceed the estimate (deep pages).
         """
         need = offset + limit
         title_n = TITLE_CANDIDATES if need <= TITLE_CANDIDATES else MAX_WINDOW
         body_n = BODY_CANDIDATES if need <= BODY_CANDIDATES else MAX_WINDOW
         rows: dict[int, tuple] = {}
         tiers = [self.title_match_sql(parsed), self.match_sql(parsed)]
+        body_found = 0
         for tier, ((tier_match, tier_params), n) in enumerate(
             zip(tiers, (title_n, body_n), strict=True)
         ):
+            if tier == 1 and self._body_window_moot(rows, need, body_n, many, narrowed):
+                return self._ranked_page(rows, offset, need), False
             score, score_params = self.candidate_score_sql(parsed, title_tier=tier == 0)
-            sql_conditions = [tier_match, *conditions, *phrase_conditions]
-            cursor.execute(
-                f"SELECT d.id, {score}, d.download_count, d.view_count, d.created_at "
-                f"{self.from_sql(entry=bool(phrase_conditions))} "
-                f"WHERE {' AND '.join(sql_conditions)} {self.window_order()} LIMIT %s",
-                [*score_params, *tier_params, *params, *phrase_params, n],
+            found = self.window(
+                cursor,
+                Window(
+                    select=f"d.id, {score}, d.download_count, d.view_count, d.created_at",
+                    select_params=score_params,
+                    from_sql=self.from_sql(entry=bool(phrase_conditions)),
+                    match=(tier_match, tier_params),
+                    conditions=[*conditions, *phrase_conditions],
+                    params=[*params, *phrase_params],
+                    n=n,
+                    parsed=parsed,
+                    title=tier == 0,
+                    narrowed=narrowed,
+                ),
             )
-            found = cursor.fetchall()
             body_found = len(found)
             for doc_id, value, downloads, views, created in found:
                 if doc_id not in rows:
@@ -265,8 +327,23 @@ class SearchBackend:
                         created,
                         doc_id,
                     )
+        return self._ranked_page(rows, offset, need), body_found < body_n
+
+    @staticmethod
+    def _body_window_moot(rows: dict, need: int, body_n: int, many: bool, narrowed: bool) -> bool:
+        """Whether the body window would change neither the page nor the count."""
+        if narrowed or len(rows) < need:
+            return False  # filters or phrases: its size may be the (exact) count
+        # Enough matches that it would be full (so the count stays an estimate)...
+        full = len(rows) >= body_n or (many and body_n <= EXACT_LIMIT + 1)
+        # ...and the estimate shown is at least EXACT_LIMIT + 1 (rounded), more than
+        # both windows together, which are its floor.
+        return full and len(rows) + body_n <= _round_estimate(EXACT_LIMIT + 1)
+
+    @staticmethod
+    def _ranked_page(rows: dict[int, tuple], offset: int, need: int) -> SearchPage:
         ranked = _popularity_order(list(rows.values()))
-        return SearchPage(len(rows), [r[5] for r in ranked[offset:need]]), body_found < body_n
+        return SearchPage(len(rows), [r[5] for r in ranked[offset:need]])
 
     # --- what each backend provides ---------------------------------------------
     def from_sql(self, entry: bool = True) -> str:
@@ -292,6 +369,30 @@ class SearchBackend:
     def quick_count(self, cursor, match: str, match_params: list) -> int | None:
         """A near-free estimate of the matching entries, or None (then it is measured)."""
         return None
+
+    def count_first(self, cursor, match: str, match_params: list, limit: int) -> int:
+        """How many entries match, counting no further than ``limit``."""
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 {self.match_from_sql()} WHERE {match} "  # noqa: S608
+            f"{self.window_order()} LIMIT %s) s",
+            [*match_params, limit],
+        )
+        return cursor.fetchone()[0]
+
+    def counted_match_sql(self, match: str, match_params: list) -> tuple[str, list]:
+        """The match once count_first() has counted every matching entry."""
+        return match, match_params
+
+    def window(self, cursor, window: Window) -> list[tuple]:
+        """The rows of a window: the first ``n`` matches (in ``window_order()``) that
+        meet its conditions (the rows in any order)."""
+        conditions = " AND ".join([window.match[0], *window.conditions])
+        cursor.execute(
+            f"SELECT {window.select} {window.from_sql} "
+            f"WHERE {conditions} {self.window_order()} LIMIT %s",
+            [*window.select_params, *window.match[1], *window.params, window.n],
+        )
+        return cursor.fetchall()
 
     def match_count(self, cursor, match: str, match_params: list) -> int:
         """How many index entries match, without looking at the documents."""

@@ -4,6 +4,11 @@ PostgreSQL has no Chinese parser here, so the vector is not computed by
 ``to_tsvector``: it is written as a literal from the tokens segmented in Python
 (title weight A, keywords B, body D), and queries are ``tsquery`` literals of the
 same tokens. Ranking is ``ts_rank`` with the weights in the ratio used on SQLite.
+
+One two-column GIN index serves every search (migration 0003): the title and
+keywords part of the vector, and the whole vector. The candidate windows at scale
+are read without de-TOASTing vectors to test rows wherever possible: from that
+index, or from the first matching entries once they have been read (see window()).
 """
 
 from __future__ import annotations
@@ -14,7 +19,15 @@ from contextlib import contextmanager
 from django.db import DatabaseError, connection
 
 from ..query import ParsedQuery
-from .base import BODY_WEIGHT, KEYWORDS_WEIGHT, TITLE_WEIGHT, SearchBackend, title_words
+from . import base
+from .base import (
+    BODY_WEIGHT,
+    KEYWORDS_WEIGHT,
+    TITLE_WEIGHT,
+    SearchBackend,
+    Window,
+    title_words,
+)
 
 MAX_POSITION = 16383
 # Positions kept per word: enough for term frequency to saturate in the ranking,
@@ -27,7 +40,8 @@ WEIGHTS = "{%s,0.0,%s,%s}" % (  # noqa: UP031  (D, C, B, A)
 )
 
 
-# Title and keywords only (weights A and B): a small vector with its own GIN index.
+# Title and keywords only (weights A and B): a small vector, the first column of the
+# search index (the whole vector is the second).
 TITLE_VECTOR = "ts_filter(e.vector, '{a,b}'::\"char\"[])"
 
 
@@ -72,6 +86,12 @@ def _set_scans(value: str) -> None:
         # Back "on" after a failed statement: the transaction's rollback undoes "off".
 
 
+def _title_implies_match(parsed: ParsedQuery, words: list[str]) -> bool:
+    """One word and nothing excluded: a title or keywords match is a match."""
+    shape = [[a.tokens for a in group] for group in parsed.groups]
+    return not parsed.excluded and len(words) == 1 and shape == [[(words[0],)]]
+
+
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
@@ -83,6 +103,11 @@ class PostgresBackend(SearchBackend):
 
     def match_from_sql(self) -> str:
         return "FROM search_searchentry e"
+
+    # The first matching entries (physical order) of the search under way, once read,
+    # and which of them met which conditions (a key of conditions and parameters).
+    _first: list[int] | None = None
+    _checked: dict[str, tuple[list[int], set[int]]] | None = None
 
     @contextmanager
     def planner(self):
@@ -104,7 +129,80 @@ class PostgresBackend(SearchBackend):
             _set_scans("off")
 
     def quick_count(self, cursor, match: str, match_params: list) -> int | None:
+        self._first, self._checked = None, {}
         return self.match_count(cursor, match, match_params)
+
+    def count_first(self, cursor, match: str, match_params: list, limit: int) -> int:
+        # The matching entries themselves: the windows of the search are then read
+        # from them, not from the index again (see window()).
+        cursor.execute(
+            f"SELECT e.document_id FROM search_searchentry e WHERE {match} LIMIT %s",  # noqa: S608
+            [*match_params, limit],
+        )
+        self._first = [row[0] for row in cursor.fetchall()]
+        return len(self._first)
+
+    def counted_match_sql(self, match: str, match_params: list) -> tuple[str, list]:
+        if self._first is None:
+            return match, match_params
+        return "e.document_id = ANY(%s)", [self._first]
+
+    def window(self, cursor, window: Window) -> list[tuple]:
+        if not window.title:
+            if self._first is None and window.narrowed:
+                # A body window and the sample behind the estimate will both be read:
+                # one index scan for the first matches serves both.
+                self.count_first(cursor, *window.match, base.EXACT_LIMIT + 1)
+            if self._first is not None:
+                rows = self._first_window(cursor, window)
+                if rows is not None:
+                    return rows
+        return super().window(cursor, window)
+
+    def _first_window(self, cursor, window: Window) -> list[tuple] | None:
+        """A window read from the first matching entries (the index scan's order), or
+        None when it would reach past them."""
+        first, n = self._first or [], window.n
+        if len(first) < n and len(first) > base.EXACT_LIMIT:
+            return None
+        if window.flags:  # a sample: which of the first n entries meet the conditions
+            passed = self._check(cursor, window, *window.flags, n)
+            return [(int(i in passed),) for i in first[:n]]
+        conditions, params = window.conditions, window.params
+        picked = first[:n]
+        if window.narrowed and conditions:
+            # Filters and phrases are checked on as many entries as are likely to be
+            # needed, then on all that were read, until n pass.
+            passed = self._check(cursor, window, conditions, params, max(2 * n, base.SHARE_SAMPLE))
+            if sum(i in passed for i in first[: max(2 * n, base.SHARE_SAMPLE)]) < n:
+                passed = self._check(cursor, window, conditions, params, len(first))
+            picked = [i for i in first if i in passed][:n]
+            conditions, params = [], []
+            if len(picked) < n and len(first) > base.EXACT_LIMIT:
+                return None
+        where = " AND ".join(["e.document_id = ANY(%s)", *conditions])
+        cursor.execute(
+            f"SELECT {window.select} {window.from_sql} WHERE {where}",
+            [*window.select_params, picked, *params],
+        )
+        rows = cursor.fetchall()
+        return rows if len(rows) == len(picked) else None
+
+    def _check(self, cursor, window: Window, conditions: list[str], params: list, n: int):
+        """Which of the first n matching entries meet the conditions (remembered)."""
+        key = json.dumps([conditions, params], default=str)
+        checked, passed = (self._checked or {}).get(key, ([], set()))
+        todo = (self._first or [])[len(checked) : n]
+        if todo:
+            cursor.execute(
+                f"SELECT e.document_id {window.from_sql} "
+                f"WHERE e.document_id = ANY(%s) AND {' AND '.join(conditions)}",
+                [todo, *params],
+            )
+            checked, passed = checked + todo, passed | {row[0] for row in cursor.fetchall()}
+            if self._checked is not None:
+                self._checked[key] = (checked, passed)
+        return passed
 
     def match_count(self, cursor, match: str, match_params: list) -> int:
         # An exact count would visit every matching row; above EXACT_LIMIT an
@@ -118,16 +216,18 @@ class PostgresBackend(SearchBackend):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
 
+    def _title_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+        """A query word in the title or keywords (the index's first column)."""
+        return f"{TITLE_VECTOR} @@ %s::tsquery", [" | ".join(quote(t) for t in title_words(parsed))]
+
     def title_match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
-        # ts_filter(vector, '{a,b}') has its own small GIN index (see the migrations).
-        # The full match is kept out of the index conditions ("IS TRUE"): the planner,
-        # guessing several words independent, would otherwise scan by them and
-        # de-TOAST every vector to test the title condition.
-        words = " | ".join(quote(t) for t in title_words(parsed))
-        return (
-            f"{TITLE_VECTOR} @@ %s::tsquery AND (e.vector @@ %s::tsquery) IS TRUE",
-            [words, tsquery_expression(parsed)],
-        )
+        # Both conditions are answered by the two-column GIN index (title and keywords
+        # part, whole vector; see migration 0003) in one scan, which intersects them
+        # inside the index: no vector is read to test either.
+        title, title_params = self._title_sql(parsed)
+        if _title_implies_match(parsed, title_words(parsed)):
+            return title, title_params
+        return f"{title} AND e.vector @@ %s::tsquery", [*title_params, tsquery_expression(parsed)]
 
     def score_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
         return (
@@ -163,6 +263,8 @@ class PostgresBackend(SearchBackend):
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
+            # Merge the index's pending list (new entries every search reads through).
+            cursor.execute("SELECT gin_clean_pending_list('search_entry_vectors_gin'::regclass)")
             cursor.execute("ANALYZE search_searchentry")
 
     def size_bytes(self) -> int:
