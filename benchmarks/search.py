@@ -15,7 +15,13 @@ Segmenting 100k bodies with jieba would take most of an hour, so the bodies are
 recombined from paragraphs segmented once (a document's tokens are the
 concatenation of its paragraphs' tokens); titles are segmented one by one. The
 full indexing path (jieba on every page) is timed separately on a sample.
-Each backend runs in its own process on a fresh database.
+Each backend runs in its own process on a fresh database; with ``--reuse`` the
+built database is kept (PostgreSQL: ``--pg-database``; SQLite: a fixed directory
+under the temp dir) and later runs with the same ``--docs`` only migrate it and
+measure, reporting the build figures recorded when it was built. Run the timed
+part under the shared lock so timings do not collide with other benchmarks:
+
+    flock /tmp/openwenku-bench.lock .venv/bin/python benchmarks/search.py --reuse
 """
 
 from __future__ import annotations
@@ -171,17 +177,62 @@ def run_backend(args) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openwenku.settings")
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
+
+    from openwenku.search.backends import get_backend
+
+    call_command("migrate", verbosity=0)
+    backend = get_backend()
+    built = _load_build(connection, args.docs) if args.reuse else None
+    reused = built is not None
+    if built is None:
+        from openwenku.documents.models import Document
+
+        if Document.objects.exists():
+            raise SystemExit(f"the kept database holds an unfinished build: {_REBUILD}")
+        built = _build(args, backend)
+        _save_build(connection, built)  # (so that a later run may reuse it)
+    return {**_measure(args, backend, built), "reused": reused}
+
+
+_REBUILD = (
+    "run once without --reuse to rebuild it (PostgreSQL), or remove the kept directory "
+    "(SQLite: OPENWENKU_DATA_DIR of this run)"
+)
+
+
+def _load_build(connection, docs: int) -> dict | None:
+    """The figures of an earlier build of this database with ``docs`` documents."""
+    with connection.cursor() as cursor:
+        if "bench_search_build" not in connection.introspection.table_names(cursor):
+            return None
+        cursor.execute("SELECT data FROM bench_search_build")
+        row = cursor.fetchone()
+    data = json.loads(row[0]) if row else None
+    if data is None or data["documents"] != docs:
+        raise SystemExit(
+            f"the kept database holds another build ({data and data['documents']} documents): "
+            + _REBUILD
+        )
+    return data
+
+
+def _save_build(connection, built: dict) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_search_build (data TEXT NOT NULL)")
+        cursor.execute("DELETE FROM bench_search_build")
+        cursor.execute("INSERT INTO bench_search_build (data) VALUES (%s)", [json.dumps(built)])
+
+
+def _build(args, backend) -> dict:
     from django.db import connection, transaction
 
     from openwenku.accounts.models import User
     from openwenku.documents.models import Document, DocumentPage
-    from openwenku.search import analysis, selectors, services
-    from openwenku.search.backends import get_backend
+    from openwenku.search import analysis
     from openwenku.search.backends.postgres import tsvector_literal
     from openwenku.search.models import SearchEntry
 
-    call_command("migrate", verbosity=0)
-    backend = get_backend()
     rng = random.Random(42)
     t0 = time.perf_counter()
     paragraphs = source_paragraphs()
@@ -264,6 +315,21 @@ def run_backend(args) -> dict:
             cursor.execute("VACUUM ANALYZE documents_documentpage")
     build["optimize"] = time.perf_counter() - t
     print(file=sys.stderr)
+    return {
+        "documents": n,
+        "body_chars": total_chars,
+        "source_paragraphs": len(paragraphs),
+        "prep_seconds": prep_seconds,
+        "build_seconds": build,
+        "bulk_index_docs_per_s": n / build["index"],
+    }
+
+
+def _measure(args, backend, built: dict) -> dict:
+    from django.db import connection
+
+    from openwenku.documents.models import Document, DocumentPage
+    from openwenku.search import selectors, services
 
     # The full indexing path (jieba on every page, keywords) on a sample.
     sample = list(Document.objects.order_by("?").values_list("pk", flat=True)[: args.sample])
@@ -313,13 +379,8 @@ def run_backend(args) -> dict:
         like_latencies.append(time.perf_counter() - t)
 
     return {
+        **built,
         "backend": backend.vendor,
-        "documents": n,
-        "body_chars": total_chars,
-        "source_paragraphs": len(paragraphs),
-        "prep_seconds": prep_seconds,
-        "build_seconds": build,
-        "bulk_index_docs_per_s": n / build["index"],
         "service_index_docs_per_s": len(sample) / service_seconds,
         "service_index_chars_per_s": sample_chars / service_seconds,
         "index_bytes": backend.size_bytes(),
@@ -334,21 +395,35 @@ def run_backend(args) -> dict:
 # --- driver -----------------------------------------------------------------------------------
 
 
-def _fresh_postgres(name: str) -> str:
+def _postgres(name: str, reuse: bool) -> str:
+    """A fresh database of this name, or (reuse) the kept one if it exists."""
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (reuse and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _sqlite_dir(docs: int, reuse: bool) -> str:
+    """A fresh directory, or (reuse) the kept one of this size, made if missing."""
+    if not reuse:
+        return tempfile.mkdtemp(prefix="ow-bench-sqlite-")
+    path = Path(tempfile.gettempdir()) / f"ow-bench-search-sqlite-{docs}"
+    path.mkdir(exist_ok=True)
+    return str(path)
 
 
 def _child(backend: str, args) -> dict:
     env = dict(os.environ)
-    env["OPENWENKU_DATA_DIR"] = tempfile.mkdtemp(prefix=f"ow-bench-{backend}-")
     env.pop("DATABASE_URL", None)
     if backend == "postgres":
-        env["DATABASE_URL"] = _fresh_postgres(args.pg_database)
+        env["OPENWENKU_DATA_DIR"] = tempfile.mkdtemp(prefix="ow-bench-postgres-")
+        env["DATABASE_URL"] = _postgres(args.pg_database, args.reuse)
+    else:
+        env["OPENWENKU_DATA_DIR"] = _sqlite_dir(args.docs, args.reuse)
     cmd = [
         sys.executable,
         __file__,
@@ -362,6 +437,7 @@ def _child(backend: str, args) -> dict:
         str(args.sample),
         "--like-queries",
         str(args.like_queries),
+        *(["--reuse"] if args.reuse else []),
     ]
     out = subprocess.run(cmd, env=env, check=True, capture_output=False, stdout=subprocess.PIPE)
     return json.loads(out.stdout.decode().strip().splitlines()[-1])
@@ -374,6 +450,7 @@ def report(results: list[dict]) -> None:
         b = r["build_seconds"]
         print(
             f"== {r['backend']}: {r['documents']:,} documents, {r['body_chars']:,} body characters"
+            + (" (kept database; build figures from when it was built)" if r.get("reused") else "")
         )
         print(
             f"   bulk build: documents {b['documents']:.1f}s, pages {b['pages']:.1f}s, "
@@ -414,7 +491,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query")
     parser.add_argument("--sample", type=int, default=300, help="documents for the full path")
     parser.add_argument("--like-queries", type=int, default=len(QUERIES))
-    parser.add_argument("--pg-database", default="openwenku_bench")
+    parser.add_argument(
+        "--pg-database",
+        default="openwenku_bench_search",
+        help="PostgreSQL database of this benchmark (dropped and created unless --reuse)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the built database between runs and only measure when it exists",
+    )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
