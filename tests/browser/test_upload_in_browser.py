@@ -3,13 +3,13 @@ each file's progress and conversion status update without reloading, and reads
 the document page."""
 
 import os
-import shutil
 
 import pytest
 
 from tests.conftest import corpus_file
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from .conftest import CHROMIUM
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -17,36 +17,6 @@ pytestmark = [
 ]
 
 CHINESE_DOCX = "chatchat__核电厂定期安全审查指南 第1部分：通用要求（征求意见稿）.docx"
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes itself happen before and after, never concurrently.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page
-        assert errors == [], f"JavaScript errors: {errors}"
-        context.close()
-        browser.close()
 
 
 def test_upload_two_files_and_read_the_page(page, live_server, background_worker, member):
