@@ -92,7 +92,6 @@ class Window:
     from_sql: str
     match: tuple[str, list]
     n: int
-    parsed: ParsedQuery
     conditions: list[str] = field(default_factory=list)
     params: list = field(default_factory=list)
     # The title and keywords candidates (``match`` is title_match_sql()), else matches.
@@ -229,7 +228,6 @@ class SearchBackend:
                         from_sql=self.from_sql(entry=bool(phrase_conditions)),
                         match=(match, match_params),
                         n=SHARE_SAMPLE,
-                        parsed=parsed,
                         flags=([*conditions, *phrase_conditions], [*params, *phrase_params]),
                     ),
                 )
@@ -311,7 +309,6 @@ class SearchBackend:
                     conditions=[*conditions, *phrase_conditions],
                     params=[*params, *phrase_params],
                     n=n,
-                    parsed=parsed,
                     title=tier == 0,
                     narrowed=narrowed,
                 ),

@@ -114,6 +114,8 @@ class PostgresBackend(SearchBackend):
         # The planner prices ``vector @@ query`` as a cheap filter, so with a LIMIT it
         # likes to walk a table or its primary key and test (de-TOAST) every vector,
         # which is far slower than the GIN index. Searches use bitmap scans only.
+        # A search starts here: nothing read for an earlier one is reused.
+        self._first, self._checked = None, {}
         _set_scans("off")
         try:
             yield
@@ -129,7 +131,6 @@ class PostgresBackend(SearchBackend):
             _set_scans("off")
 
     def quick_count(self, cursor, match: str, match_params: list) -> int | None:
-        self._first, self._checked = None, {}
         return self.match_count(cursor, match, match_params)
 
     def count_first(self, cursor, match: str, match_params: list, limit: int) -> int:
