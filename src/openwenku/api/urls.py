@@ -2,6 +2,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 
+from openwenku.core.errors import ApplicationError
+
 from .auth import AUTH
 from .routers import router
 
@@ -26,3 +28,9 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    """The API's one mapping of the error contract: ``{"code", "detail", …}``."""
+    return api.create_response(request, exc.as_dict(), status=exc.status)
