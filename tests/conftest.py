@@ -49,7 +49,7 @@ def _private_media(settings, tmp_path):
 def categories(db):
     """The default category tree (transactional tests flush the migration's seed)."""
     from openwenku.discovery.defaults import seed_default_categories
-    from openwenku.discovery.models import Category
+    from openwenku.documents.models import Category
 
     seed_default_categories(Category)
 

@@ -10,8 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("", include("openwenku.documents.urls")),
+    path("", include("openwenku.web.documents_urls")),
     path("", include("openwenku.search.urls")),
-    path("", include("openwenku.market.urls")),
+    path("", include("openwenku.web.market_urls")),
     path("", include("openwenku.discovery.urls")),
 ]

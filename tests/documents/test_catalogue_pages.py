@@ -4,8 +4,7 @@ import pytest
 
 from openwenku.core.models import SiteConfiguration
 from openwenku.core.text import human_size, mask_name
-from openwenku.discovery.models import Category
-from openwenku.documents.models import Document
+from openwenku.documents.models import Category, Document
 
 
 def test_mask_name_and_sizes():

@@ -19,7 +19,7 @@ def ready_doc(member_client, categories):
 
 
 def test_edit_changes_what_readers_see(member_client, ready_doc):
-    from openwenku.discovery.models import Category
+    from openwenku.documents.models import Category
 
     papers = Category.objects.get(name="期刊论文")
     response = member_client.post(

@@ -3,8 +3,10 @@
 import pytest
 from django.test import Client
 
-from openwenku.documents.selectors import document_visible_text
-from openwenku.market import paywall, services
+from openwenku.access import paywall
+from openwenku.access.policy import access_for
+from openwenku.access.selectors import public_text, visible_text
+from openwenku.market import services
 from openwenku.market.models import LedgerEntry, MarketSettings
 
 from .conftest import grant, make_doc
@@ -62,8 +64,8 @@ def test_hidden_page_text_in_api(world, role):
 def test_hidden_page_text_for_search(world, users, role):
     doc, _ = world
     # What search snippets may quote: the anonymous preview, whoever asks.
-    assert "PAGE6TEXT" not in document_visible_text(doc)
-    assert ("PAGE6TEXT" in document_visible_text(doc, _user(users, role))) is SEE[role]
+    assert "PAGE6TEXT" not in public_text(doc)
+    assert ("PAGE6TEXT" in visible_text(doc, access_for(_user(users, role), doc))) is SEE[role]
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,10 @@
 
 import pytest
 
-from openwenku.documents.selectors import document_visible_text
-from openwenku.market import paywall, services
+from openwenku.access import paywall
+from openwenku.access.policy import access_for
+from openwenku.access.selectors import public_text, visible_text
+from openwenku.market import services
 from openwenku.market.models import MarketSettings
 
 from .conftest import grant, make_doc, page_urls
@@ -116,11 +118,11 @@ def test_api_never_returns_hidden_text(client, users, priced):
 
 
 def test_visible_text_for_search_and_meta(users, priced):
-    text = document_visible_text(priced)
+    text = public_text(priced)
     assert "PAGE3TEXT" in text and "PAGE4TEXT" not in text
-    assert "PAGE12TEXT" not in document_visible_text(priced, users["other"])
+    assert "PAGE12TEXT" not in visible_text(priced, access_for(users["other"], priced))
     _buy(users, priced)
-    assert "PAGE12TEXT" in document_visible_text(priced, users["buyer"])
+    assert "PAGE12TEXT" in visible_text(priced, access_for(users["buyer"], priced))
 
 
 def test_free_documents_may_need_an_account(client, users):

@@ -3,9 +3,10 @@ clear refusals, refunds."""
 
 import pytest
 
+from openwenku.access.policy import access_for
 from openwenku.market import services
 from openwenku.market.models import LedgerEntry, MarketSettings, Purchase, Wallet
-from openwenku.market.selectors import access_for, balance_of
+from openwenku.market.selectors import balance_of
 
 from .conftest import grant, make_doc
 from .test_ledger import assert_ledger_consistent

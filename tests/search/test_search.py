@@ -27,7 +27,7 @@ def titles(query: str, **kwargs) -> list[str]:
 
 @pytest.fixture
 def library(make_doc, categories):
-    from openwenku.discovery.models import Category
+    from openwenku.documents.models import Category
 
     office = Category.objects.filter(parent__isnull=True).order_by("position", "id").first()
     other = Category.objects.filter(parent__isnull=True).order_by("position", "id")[1]

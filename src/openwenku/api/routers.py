@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from openwenku.access.selectors import document_for_reader
 from openwenku.core.text import human_size
-from openwenku.discovery.models import Category
 from openwenku.documents import selectors, services
-from openwenku.documents.models import Document
+from openwenku.documents.models import Category, Document
 from openwenku.documents.status import status_label
 
 from .auth import OPTIONAL_AUTH
@@ -153,5 +153,5 @@ def my_documents(request, page: int = 1, status: str = ""):
 def get_document(request, document_id: int):
     """A document's metadata and conversion status. Anyone may read a ready
     document's; a converting or failed one only its uploader and operators."""
-    document = selectors.document_for_reader(request.user, document_id)
+    document, _access = document_for_reader(request.user, document_id)
     return document_out(request, document)

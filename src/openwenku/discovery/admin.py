@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category
+from openwenku.documents.models import Category
 
 
 @admin.register(Category)

@@ -5,4 +5,5 @@ from . import views
 app_name = "discovery"
 urlpatterns = [
     path("c/<str:slug>/", views.category, name="category"),
+    path("robots.txt", views.robots, name="robots"),
 ]

@@ -1,9 +1,11 @@
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from openwenku.documents.models import Category
+
 from . import selectors
-from .models import Category
 
 
 @require_GET
@@ -37,3 +39,15 @@ def category(request, slug: str):
             "canonical_url": request.build_absolute_uri(node.get_absolute_url()),
         },
     )
+
+
+def robots(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /accounts/",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /upload/",
+        "Allow: /",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

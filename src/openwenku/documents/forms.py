@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openwenku.discovery.models import Category
-
+from .models import Category
 from .services import parse_tags
 
 
@@ -80,20 +79,3 @@ class UploadForm(DescribeForm):
 
 class DocumentEditForm(DescribeForm):
     pass
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=())
-    detail = forms.CharField(
-        label=_("Details"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=2000,
-    )
-    contact = forms.CharField(label=_("Contact (optional)"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        from openwenku.moderation.models import Report
-
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = Report.Reason.choices

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,53 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Category(models.Model):
+    """A node of the category tree (办公文档 > 工作总结).
+
+    It lives with the documents it files (it moved here from discovery, which
+    lists documents by category and so sits above documents); its table keeps
+    its first name.
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
+        verbose_name=_("parent"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        db_table = "discovery_category"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return " > ".join(c.name for c in self.ancestry())
+
+    def get_absolute_url(self) -> str:
+        return reverse("discovery:category", args=[self.slug])
+
+    def ancestry(self) -> list["Category"]:
+        """This category and its parents, root first."""
+        chain: list[Category] = []
+        node: Category | None = self
+        seen: set[int] = set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
 
 
 def _private_path(prefix: str, instance_uuid: uuid.UUID, name: str) -> str:
@@ -62,7 +110,7 @@ class Document(models.Model):
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        "discovery.Category",
+        Category,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -126,6 +174,18 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:detail", args=[self.pk])
+
+    def is_managed_by(self, user: Any) -> bool:
+        """The uploader and operators manage a document, and never pay for it.
+
+        The one definition of "manager"; ``openwenku.access`` builds its rules on
+        it and the market refuses to sell a document to its managers.
+        """
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and (user.pk == self.owner_id or getattr(user, "is_staff", False))
+        )
 
     @property
     def is_ready(self) -> bool:

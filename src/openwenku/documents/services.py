@@ -15,7 +15,7 @@ from django.db.models import F
 
 from openwenku.conversion.sniff import UnsupportedFile, sniff_file
 from openwenku.core.text import human_size
-from openwenku.discovery.models import Category
+from openwenku.documents.models import Category
 
 from . import signals
 from .models import Document, Tag

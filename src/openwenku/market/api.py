@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from openwenku.access import paywall
+from openwenku.access.policy import Action, access_for
+from openwenku.access.selectors import document_for_reader
 from openwenku.api.auth import OPTIONAL_AUTH
-from openwenku.documents import selectors as documents
 from openwenku.documents.models import Document
 
-from . import paywall, selectors, services
+from . import selectors, services
 
 router = Router(tags=["market"])
 
@@ -182,7 +183,7 @@ def signin(request):
 def purchase(request, payload: PurchaseIn):
     """Buy a document. Send an idempotency key (body or ``Idempotency-Key``
     header): a retry answers with the same purchase and charges nothing."""
-    document = documents.document_for_reader(request.user, payload.document_id)
+    document, _access = document_for_reader(request.user, payload.document_id)
     try:
         result = services.purchase_create(
             buyer=request.user,
@@ -222,10 +223,9 @@ def purchases(request):
 )
 def readable_pages(request, document_id: int):
     """The pages this reader may read, with their text and signed image URLs."""
-    document = documents.document_for_reader(request.user, document_id)
-    if not document.is_ready:
+    document, access = document_for_reader(request.user, document_id)
+    if not access.published:
         raise Http404
-    access = selectors.access_for(request.user, document)
     pages = document.pages.filter(number__lte=access.visible_pages).only(
         "document_id", "number", "width", "height", "text"
     )
@@ -261,9 +261,7 @@ def readable_pages(request, document_id: int):
     response={200: PricingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def set_pricing(request, document_id: int, payload: PricingIn):
-    document = documents.document_for_reader(request.user, document_id)
-    if not documents.can_manage(request.user, document):
-        raise PermissionDenied
+    document, _access = document_for_reader(request.user, document_id, Action.MANAGE)
     try:
         document = services.pricing_set(
             document=document,
@@ -279,7 +277,7 @@ def set_pricing(request, document_id: int, payload: PricingIn):
         "document_id": document.pk,
         "price": document.price,
         "preview_pages": document.preview_pages,
-        "free_pages": documents.preview_limit(document),
+        "free_pages": access_for(request.user, document).free_pages,
     }
 
 

@@ -1,4 +1,5 @@
-"""Reads: settings, who may read or download what, balances, earnings."""
+"""Reads: settings, balances, ledgers, earnings. Who may read or download what
+is ``openwenku.access``'s business."""
 
 from __future__ import annotations
 
@@ -16,80 +17,6 @@ from .models import DocumentDay, LedgerEntry, MarketSettings, Purchase, SignIn, 
 
 def market_settings() -> MarketSettings:
     return MarketSettings.current()
-
-
-# --- Entitlement -------------------------------------------------------------------
-
-
-def downloads_free_for(user, document: Document) -> bool:
-    """The uploader and operators never pay."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and (user.pk == document.owner_id or user.is_staff)
-    )
-
-
-def has_purchased(user, document: Document) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return Purchase.objects.filter(
-        buyer_id=user.pk, document_id=document.pk, refunded_at__isnull=True
-    ).exists()
-
-
-@dataclass(frozen=True)
-class Access:
-    """What one reader may do with one document."""
-
-    can_download: bool
-    # Why not: "login" (free document, account needed) or "purchase".
-    needs: str
-    purchased: bool
-    visible_pages: int
-    free_pages: int
-    total_pages: int
-
-    @property
-    def hidden_pages(self) -> int:
-        return max(0, self.total_pages - self.visible_pages)
-
-
-def access_for(user, document: Document) -> Access:
-    """The one rule for pages and downloads.
-
-    Anyone sees the free preview (``documents.selectors.preview_limit``).
-    Whoever may download the original (a buyer, the uploader, an operator;
-    anyone for a free document, or any member when the site wants an account)
-    sees every page: they could read the file anyway.
-    """
-    from openwenku.documents.selectors import preview_limit
-
-    free = preview_limit(document)
-    total = document.page_count
-    purchased = False
-    if downloads_free_for(user, document):
-        allowed, needs = True, ""
-    elif document.price == 0:
-        needs_login = market_settings().free_download_requires_login
-        allowed = bool(user is not None and user.is_authenticated) or not needs_login
-        needs = "" if allowed else "login"
-    else:
-        purchased = has_purchased(user, document)
-        allowed, needs = purchased, ("" if purchased else "purchase")
-    visible = total if allowed else free
-    return Access(
-        can_download=allowed,
-        needs=needs,
-        purchased=purchased,
-        visible_pages=visible,
-        free_pages=free,
-        total_pages=total,
-    )
-
-
-def visible_page_count(user, document: Document) -> int:
-    return access_for(user, document).visible_pages
 
 
 # --- Balances --------------------------------------------------------------------

@@ -30,7 +30,7 @@ from .models import (
     Wallet,
     Withdrawal,
 )
-from .selectors import _withdrawable, downloads_free_for, market_settings
+from .selectors import _withdrawable, market_settings
 
 log = logging.getLogger(__name__)
 Kind = LedgerEntry.Kind
@@ -161,7 +161,7 @@ def purchase_create(
             doc = Document.objects.get(pk=document.pk)
             if doc.status != Document.Status.READY:
                 raise MarketRefused(_("This document cannot be bought now."))
-            if doc.price == 0 or downloads_free_for(buyer, doc):
+            if doc.price == 0 or doc.is_managed_by(buyer):
                 raise MarketRefused(_("You can download this document for free."))
             if expected_price is not None and expected_price != doc.price:
                 raise MarketRefused(
@@ -483,10 +483,9 @@ def pricing_set(
 
     An operator may lock them: the uploader then cannot change them.
     """
-    from openwenku.documents.selectors import can_manage
     from openwenku.documents.services import document_update_pricing
 
-    if not can_manage(by, document):
+    if not document.is_managed_by(by):
         raise PermissionDenied
     locked = PricingLock.objects.filter(document_id=document.pk).exists()
     if locked and not by.is_staff:

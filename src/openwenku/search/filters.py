@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from openwenku.discovery.models import Category
+from openwenku.documents.models import Category
 from openwenku.documents.selectors import category_descendant_ids
 
 from .backends import SearchFilters

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 
+from openwenku.access.selectors import listable_documents
 from openwenku.documents.models import Document
-from openwenku.documents.selectors import public_documents
 
 from . import analysis
 from .backends import SearchFilters, get_backend
@@ -62,7 +62,7 @@ def _ordered_documents(ids: list[int]) -> list[Document]:
     """The documents in the given order, public ones only (checked again here)."""
     # No ORDER BY (the documents' default): SQLite would then walk its status and
     # date index over every ready document instead of looking the ids up.
-    documents = public_documents().filter(pk__in=ids).select_related("owner", "category")
+    documents = listable_documents().filter(pk__in=ids).select_related("owner", "category")
     by_id = {d.pk: d for d in documents.order_by()}
     return [by_id[i] for i in ids if i in by_id]
 

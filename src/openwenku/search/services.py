@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from openwenku.access.policy import preview_limit
 from openwenku.documents.models import Document, DocumentPage
-from openwenku.documents.selectors import preview_limit
 
 from . import analysis
 from .backends import get_backend

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from openwenku.access.policy import preview_limit
 from openwenku.documents.models import Document, DocumentPage
-from openwenku.documents.selectors import preview_limit
 
 from . import analysis
 

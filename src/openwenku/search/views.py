@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from openwenku.discovery.models import Category
+from openwenku.documents.models import Category
 
 from . import selectors, services
 from .filters import FORMAT_LABELS, PAGE_RANGES, PRICE_LABELS, SORT_LABELS, parse_params

@@ -15,9 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from openwenku.conversion import ocr_pipeline, pipeline
-from openwenku.discovery.models import Category
 from openwenku.documents import services
-from openwenku.documents.models import Document
+from openwenku.documents.models import Category, Document
 
 
 def iter_files(paths: list[str]):

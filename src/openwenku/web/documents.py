@@ -1,58 +1,64 @@
+"""Pages of one document: the reader's page, page images, cover, status,
+download, report, upload, edit, unpublish, delete, and a member's documents."""
+
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openwenku.access import paywall
+from openwenku.access.policy import AccessDenied, Action, Reason
+from openwenku.access.selectors import document_for_reader, page_for_reader, visible_text
+from openwenku.discovery.selectors import related_documents
+from openwenku.documents import selectors, services
+from openwenku.documents.forms import DocumentEditForm, UploadForm
+from openwenku.documents.models import Document
+from openwenku.documents.presentation import description_segments, meta_description
+from openwenku.documents.status import status_label, status_payload
+from openwenku.market.services import new_idempotency_key, stats_record_view
+from openwenku.moderation.forms import ReportForm
 from openwenku.moderation.services import report_create
+from openwenku.search.selectors import related_searches_for_document
 
-from . import selectors, services
-from .forms import DocumentEditForm, ReportForm, UploadForm
-from .models import Document
-from .presentation import description_segments, meta_description
-from .status import status_label, status_payload
+from .market import download_original
 
 _VIEWED_KEY = "viewed_docs"
 
 
 @require_GET
-def detail(request, pk: int):
-    from openwenku.market import paywall
-    from openwenku.market.selectors import access_for
-    from openwenku.market.services import new_idempotency_key, stats_record_view
-    from openwenku.search.selectors import related_searches_for_document
-
-    document = selectors.document_for_reader(request.user, pk)
-    # The paywall: only the pages (and their text) this reader may see reach the page.
-    access = access_for(request.user, document) if document.is_ready else None
-    if not document.is_ready:
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document, access = document_for_reader(request.user, pk)
+    if not access.published:
         # Pages appear as they are rendered, for the uploader watching the conversion.
         return _detail_converting(request, document)
-    visible = access.visible_pages if access else 0
-    text = selectors.document_text_upto(document, visible) if visible else ""
+    # The paywall: only the pages (and their text) this reader may see reach the page.
+    text = visible_text(document, access)
     shown, more = description_segments(text)
     viewed = request.session.get(_VIEWED_KEY, [])
-    if document.is_ready and pk not in viewed:
+    if pk not in viewed:
         services.document_record_view(document=document)
         stats_record_view(document_id=document.pk)
         request.session[_VIEWED_KEY] = [*viewed, pk][-200:]
     pages = list(
-        document.pages.filter(number__lte=visible).only("document_id", "number", "width", "height")
+        document.pages.filter(number__lte=access.visible_pages).only(
+            "document_id", "number", "width", "height"
+        )
     )
     for p in pages:
-        p.image_url = paywall.page_image_url(
+        p.image_url = paywall.page_image_url(  # type: ignore[attr-defined]
             document, p.number, request.user, free=p.number <= access.free_pages
         )
     context = {
         "document": document,
         "pages": pages,
         "access": access,
-        "hidden_pages": access.hidden_pages if access else 0,
+        "hidden_pages": access.hidden_pages,
         "buy_key": new_idempotency_key(),
         "breadcrumb": document.category.ancestry() if document.category else [],
         "segments": shown,
@@ -60,18 +66,16 @@ def detail(request, pk: int):
         "segment_offset": len(shown),
         "meta_description": meta_description(document, text),
         "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
-        "related": selectors.related_documents(document) if document.is_ready else [],
-        "related_searches": related_searches_for_document(document) if document.is_ready else [],
-        "can_manage": selectors.can_manage(request.user, document),
+        "related": related_documents(document),
+        "related_searches": related_searches_for_document(document),
+        "can_manage": access.can_manage,
         "status": status_payload(document),
         "tags": list(document.tags.all()),
     }
     return render(request, "documents/detail.html", context)
 
 
-def _early_pages(request, document: Document) -> list[dict]:
-    from openwenku.market import paywall
-
+def _early_pages(request: HttpRequest, document: Document) -> list[dict]:
     pages = document.pages.only("document_id", "number", "width", "height").order_by("number")
     return [
         {
@@ -84,8 +88,8 @@ def _early_pages(request, document: Document) -> list[dict]:
     ]
 
 
-def _detail_converting(request, document: Document):
-    """The uploader's (or an operator's) view while the document is not ready."""
+def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse:
+    """The uploader's (or an operator's) view while the document is not published."""
     context = {
         "document": document,
         "early_pages": _early_pages(request, document),
@@ -100,13 +104,11 @@ def _detail_converting(request, document: Document):
 
 
 @require_GET
-def page_image(request, pk: int, number: int):
+def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """A page image, only by a signed, unexpired URL issued to this reader, and
-    only while the reader may still see that page (see market.paywall)."""
-    from openwenku.market.paywall import verify_page_request
-
-    grant = verify_page_request(request, pk, number)
-    page = selectors.page_for_reader(request.user, pk, number)
+    only while the reader may still see that page (see access.paywall)."""
+    grant = paywall.verify_page_request(request, pk, number)
+    page = page_for_reader(request.user, pk, number)
     response = FileResponse(page.image.open("rb"), content_type=page_image_type(page.image.name))
     response["Cache-Control"] = grant.cache_control
     return response
@@ -118,39 +120,37 @@ def page_image_type(name: str) -> str:
 
 
 @require_GET
-def cover_image(request, pk: int):
-    document = selectors.document_for_reader(request.user, pk)
+def cover_image(request: HttpRequest, pk: int) -> HttpResponse:
+    document, _access = document_for_reader(request.user, pk)
     if not document.cover:
-        raise Http404
+        raise AccessDenied(Reason.NO_SUCH_PAGE)
     response = FileResponse(document.cover.open("rb"), content_type="image/webp")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
 
 @require_GET
-def status(request, pk: int):
-    document = selectors.document_for_reader(request.user, pk)
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    document, access = document_for_reader(request.user, pk)
     payload = status_payload(document)
-    if not document.is_ready and selectors.can_manage(request.user, document):
+    if not access.published and access.can_manage:
         payload["pages"] = _early_pages(request, document)
     return JsonResponse(payload)
 
 
 @require_GET
-def download(request, pk: int):
+def download(request: HttpRequest, pk: int) -> HttpResponse:
     """The original, through the market: free, bought, or a page to buy it."""
-    from openwenku.market.views import download_original
-
-    document = selectors.document_for_reader(request.user, pk)
-    if not document.is_ready:
-        raise Http404
-    return download_original(request, document)
+    document, access = document_for_reader(request.user, pk)
+    if not access.published:
+        raise AccessDenied(Reason.NOT_PUBLISHED)
+    return download_original(request, document, access)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, pk: int):
-    document = selectors.document_for_reader(request.user, pk)
+    document, _access = document_for_reader(request.user, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report_create(document=document, reporter=request.user, **form.cleaned_data)
@@ -220,8 +220,6 @@ def upload(request):
 
 
 def _max_mb() -> int:
-    from django.conf import settings
-
     return settings.OPENWENKU["MAX_UPLOAD_BYTES"] // (1024 * 1024)
 
 
@@ -239,10 +237,8 @@ def _upload_failed(request, form, errors, wants_json, status):
     )
 
 
-def _managed(request, pk: int) -> Document:
-    document = selectors.document_for_reader(request.user, pk)
-    if not selectors.can_manage(request.user, document):
-        raise PermissionDenied
+def _managed(request: HttpRequest, pk: int) -> Document:
+    document, _access = document_for_reader(request.user, pk, Action.MANAGE)
     return document
 
 
@@ -303,18 +299,3 @@ def mine(request):
     for d in documents:
         d.status_text = status_label(d)
     return render(request, "documents/mine.html", {"documents": documents})
-
-
-def robots(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /accounts/",
-        "Disallow: /admin/",
-        "Disallow: /api/",
-        "Disallow: /upload/",
-        "Allow: /",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-__all__ = ["Document"]

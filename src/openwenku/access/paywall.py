@@ -14,11 +14,12 @@ import time
 from dataclasses import dataclass
 
 from django.core import signing
-from django.http import Http404
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
-_SALT = "openwenku.market.page-image"
+from .policy import AccessDenied, Reason
+
+_SALT = "openwenku.market.page-image"  # unchanged since it moved here: old URLs stay valid
 # Free pages: one URL per 6-hour window, valid 6-12 hours, so browsers can cache them.
 PUBLIC_WINDOW = 6 * 3600
 # Paid pages: valid 30-35 minutes for the reader they were issued to.
@@ -59,17 +60,17 @@ class PageGrant:
 
 
 def verify_page_request(request, document_id: int, number: int) -> PageGrant:
-    """The grant carried by the request's query string, or 404."""
+    """The grant carried by the request's query string, or a 404 refusal."""
     try:
         expires = int(request.GET.get("e", ""))
         reader = int(request.GET.get("r", ""))
     except ValueError:
-        raise Http404 from None
+        raise AccessDenied(Reason.NO_SUCH_PAGE) from None
     sig = request.GET.get("s", "")
     if expires < time.time():
-        raise Http404
+        raise AccessDenied(Reason.NO_SUCH_PAGE)
     if reader != 0 and (not request.user.is_authenticated or request.user.pk != reader):
-        raise Http404
+        raise AccessDenied(Reason.NO_SUCH_PAGE)
     if not constant_time_compare(sig, _signature(document_id, number, reader, expires)):
-        raise Http404
+        raise AccessDenied(Reason.NO_SUCH_PAGE)
     return PageGrant(reader=reader, expires=expires)

@@ -1,4 +1,4 @@
-"""Pages of the market: buy, download, wallet, sign-in, withdraw, earnings, pricing."""
+"""Pages of coins: buy, download, wallet, sign-in, withdraw, earnings, pricing."""
 
 from __future__ import annotations
 
@@ -6,27 +6,27 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openwenku.access.policy import AccessDenied, Action, DocumentAccess, Reason, access_for
+from openwenku.access.selectors import document_for_reader
 from openwenku.accounts.throttling import client_ip
-from openwenku.documents import selectors as documents
+from openwenku.core.errors import Forbidden, NotFound
 from openwenku.documents.models import Document
-
-from . import selectors, services
-from .charts import earnings_chart
-from .forms import BuyForm, OperatorPricingForm, PricingForm, WithdrawForm
-from .models import PricingLock
+from openwenku.market import selectors, services
+from openwenku.market.charts import earnings_chart
+from openwenku.market.forms import BuyForm, OperatorPricingForm, PricingForm, WithdrawForm
+from openwenku.market.models import PricingLock
 
 
 def _buy_page(request, document: Document, *, status: int = 402, error: str = ""):
-    access = selectors.access_for(request.user, document)
+    access = access_for(request.user, document)
     context = {
         "document": document,
         "access": access,
@@ -37,12 +37,11 @@ def _buy_page(request, document: Document, *, status: int = 402, error: str = ""
     return render(request, "market/buy.html", context, status=status)
 
 
-def download_original(request, document: Document):
+def download_original(request, document: Document, access: DocumentAccess):
     """The original file for whoever may have it; otherwise log in or buy.
 
     Counted and held to the daily caps; the original name survives
     (RFC 5987 ``filename*`` for Chinese names)."""
-    access = selectors.access_for(request.user, document)
     if not access.can_download:
         if access.needs == "login" or not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -70,11 +69,10 @@ def download_original(request, document: Document):
 @login_required
 @require_http_methods(["GET", "POST"])
 def buy(request, pk: int):
-    document = documents.document_for_reader(request.user, pk)
-    if not document.is_ready:
-        raise Http404
+    document, access = document_for_reader(request.user, pk)
+    if not access.published:
+        raise AccessDenied(Reason.NOT_PUBLISHED)
     if request.method == "GET":
-        access = selectors.access_for(request.user, document)
         if access.can_download:
             return redirect(document)
         return _buy_page(request, document, status=200)
@@ -194,19 +192,17 @@ def earnings(request):
 def earnings_of(request, user_id: int):
     """A member's earnings: their own, or anyone's for operators."""
     if not request.user.is_staff and request.user.pk != user_id:
-        raise PermissionDenied
+        raise Forbidden
     owner = get_user_model().objects.filter(pk=user_id).first()
     if owner is None:
-        raise Http404
+        raise NotFound
     return _earnings_page(request, owner)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def pricing(request, pk: int):
-    document = documents.document_for_reader(request.user, pk)
-    if not documents.can_manage(request.user, document):
-        raise PermissionDenied
+    document, _access = document_for_reader(request.user, pk, Action.MANAGE)
     lock = PricingLock.objects.filter(document=document).select_related("locked_by").first()
     form_class = OperatorPricingForm if request.user.is_staff else PricingForm
     initial = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import documents as views
 
 app_name = "documents"
 urlpatterns = [
@@ -16,5 +16,4 @@ urlpatterns = [
     path("doc/<int:pk>/delete", views.delete, name="delete"),
     path("upload/", views.upload, name="upload"),
     path("my/documents/", views.mine, name="mine"),
-    path("robots.txt", views.robots, name="robots"),
 ]

@@ -1,0 +1,239 @@
+"""Who may do what to a document, with the reason when not.
+
+The facts come from the apps below (documents: status, uploader, price, free
+pages; accounts: operators; market: purchases and the site's defaults); the
+rules that combine them live here only. ``tests/access/test_policy.py`` is the
+specification: reader kind × document state × action → decision.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from openwenku.core.errors import ApplicationError
+from openwenku.documents.models import Document
+from openwenku.market.models import MarketSettings, Purchase
+
+# Whoever reads: a member, an anonymous visitor, or None for "anyone" (what search
+# snippets, meta descriptions and sitemaps may show).
+Reader = AbstractBaseUser | AnonymousUser | None
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"  # the document page: title, metadata, cover
+    READ_PAGE = "read_page"  # the image of page N
+    READ_TEXT = "read_text"  # the text of page N
+    DOWNLOAD = "download"  # the original file
+    MANAGE = "manage"  # edit, price, unpublish, delete; watch it convert
+    BUY = "buy"  # pay coins for the right to download it
+
+
+class Reason(enum.StrEnum):
+    NOT_PUBLISHED = "not_published"  # converting, failed or unpublished: hidden from readers
+    NEEDS_LOGIN = "needs_login"
+    NEEDS_PURCHASE = "needs_purchase"
+    NOT_MANAGER = "not_manager"  # only the uploader and operators
+    NO_SUCH_PAGE = "no_such_page"
+    NOTHING_TO_BUY = "nothing_to_buy"  # free, or the reader may download it already
+
+
+class AccessDenied(ApplicationError):
+    """A refusal by the access layer; ``reason`` says which rule refused.
+
+    A document a reader may not see answers as if it did not exist (404,
+    ``not_found``): nothing reveals that a number is taken.
+    """
+
+    _STATUS = {
+        Reason.NOT_PUBLISHED: 404,
+        Reason.NO_SUCH_PAGE: 404,
+        Reason.NEEDS_LOGIN: 401,
+        Reason.NEEDS_PURCHASE: 402,
+        Reason.NOT_MANAGER: 403,
+        Reason.NOTHING_TO_BUY: 409,
+    }
+    _MESSAGES = {
+        Reason.NOT_PUBLISHED: _("Not found."),
+        Reason.NO_SUCH_PAGE: _("Not found."),
+        Reason.NEEDS_LOGIN: _("Please log in first."),
+        Reason.NEEDS_PURCHASE: _("Buy this document to read every page and download it."),
+        Reason.NOT_MANAGER: _("Only the uploader and operators may do this."),
+        Reason.NOTHING_TO_BUY: _("You may download this document already."),
+    }
+
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+        hidden = reason in (Reason.NOT_PUBLISHED, Reason.NO_SUCH_PAGE)
+        super().__init__(
+            self._MESSAGES[reason],
+            code="not_found" if hidden else str(reason),
+            status=self._STATUS[reason],
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: Reason | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def check(self) -> None:
+        """Raise :class:`AccessDenied` with the reason when the answer is no."""
+        if not self.allowed:
+            assert self.reason is not None
+            raise AccessDenied(self.reason)
+
+
+ALLOW = Decision(True)
+
+
+def deny(reason: Reason) -> Decision:
+    return Decision(False, reason)
+
+
+def is_member(reader: Reader) -> bool:
+    return bool(reader is not None and reader.is_authenticated)
+
+
+def is_manager(reader: Reader, document: Document) -> bool:
+    """The uploader and operators manage a document, and never pay for it."""
+    return bool(
+        is_member(reader) and (reader.pk == document.owner_id or getattr(reader, "is_staff", False))  # type: ignore[union-attr]
+    )
+
+
+def preview_limit(document: Document) -> int:
+    """How many leading pages anyone may see without buying the document.
+
+    A free document shows every page. A priced one shows ``preview_pages`` if
+    the uploader (or an operator) set it, else the site default. This is also
+    all that search snippets, meta descriptions and listings ever show.
+    """
+    total = document.page_count
+    if document.preview_pages is not None:
+        return min(document.preview_pages, total)
+    if document.price == 0:
+        return total
+    return min(MarketSettings.current().default_preview_pages, total)
+
+
+def has_purchased(reader: Reader, document: Document) -> bool:
+    if not is_member(reader):
+        return False
+    return Purchase.objects.filter(
+        buyer_id=reader.pk,  # type: ignore[union-attr]
+        document_id=document.pk,
+        refunded_at__isnull=True,
+    ).exists()
+
+
+@dataclass(frozen=True)
+class DocumentAccess:
+    """What one reader may do with one document, computed once per request."""
+
+    published: bool
+    manager: bool
+    member: bool
+    can_download: bool
+    # Why the reader may not download: needs_login, needs_purchase, or None.
+    download_reason: Reason | None
+    purchased: bool
+    visible_pages: int
+    free_pages: int
+    total_pages: int
+
+    @property
+    def hidden_pages(self) -> int:
+        return max(0, self.total_pages - self.visible_pages)
+
+    @property
+    def needs(self) -> str:
+        """ "login", "purchase" or "" (what the document page offers the reader)."""
+        return {Reason.NEEDS_LOGIN: "login", Reason.NEEDS_PURCHASE: "purchase"}.get(
+            self.download_reason,
+            "",  # type: ignore[arg-type]
+        )
+
+    @property
+    def can_view(self) -> bool:
+        return self.published or self.manager
+
+    @property
+    def can_manage(self) -> bool:
+        return self.manager
+
+    def decide(self, action: Action, page: int | None = None) -> Decision:
+        if not self.can_view:
+            return deny(Reason.NOT_PUBLISHED)
+        if action is Action.VIEW:
+            return ALLOW
+        if action is Action.MANAGE:
+            return ALLOW if self.manager else deny(Reason.NOT_MANAGER)
+        if action in (Action.READ_PAGE, Action.READ_TEXT):
+            if page is None or not 1 <= page <= self.visible_pages:
+                return deny(Reason.NO_SUCH_PAGE)
+            return ALLOW
+        if not self.published:
+            # Downloads and purchases are for published documents only, even for managers.
+            return deny(Reason.NOT_PUBLISHED)
+        if action is Action.DOWNLOAD:
+            return ALLOW if self.can_download else deny(self.download_reason or Reason.NEEDS_LOGIN)
+        if action is Action.BUY:
+            if self.can_download or self.download_reason is not Reason.NEEDS_PURCHASE:
+                return deny(Reason.NOTHING_TO_BUY)
+            return ALLOW if self.member else deny(Reason.NEEDS_LOGIN)
+        raise ValueError(f"unknown action {action!r}")
+
+    def check(self, action: Action, page: int | None = None) -> None:
+        self.decide(action, page).check()
+
+
+def access_for(reader: Reader, document: Document) -> DocumentAccess:
+    """The one rule for pages, text, downloads, purchases and management.
+
+    Anyone sees a published document and its free preview (``preview_limit``).
+    Whoever may download the original (a buyer, the uploader, an operator;
+    anyone for a free document, or any member when the site wants an account)
+    sees every page: they could read the file anyway. Documents that are not
+    published (converting, failed, unpublished) exist only for their managers.
+    """
+    published = document.status == Document.Status.READY
+    manager = is_manager(reader, document)
+    member = is_member(reader)
+    free = preview_limit(document)
+    total = document.page_count
+    purchased = False
+    reason: Reason | None = None
+    if manager:
+        allowed = True
+    elif document.price == 0:
+        needs_login = MarketSettings.current().free_download_requires_login
+        allowed = member or not needs_login
+        reason = None if allowed else Reason.NEEDS_LOGIN
+    else:
+        purchased = has_purchased(reader, document)
+        allowed = purchased
+        reason = None if purchased else Reason.NEEDS_PURCHASE
+    return DocumentAccess(
+        published=published,
+        manager=manager,
+        member=member,
+        can_download=allowed,
+        download_reason=reason,
+        purchased=purchased,
+        visible_pages=total if allowed else free,
+        free_pages=free,
+        total_pages=total,
+    )
+
+
+def decide(reader: Reader, document: Document, action: Action, page: int | None = None) -> Decision:
+    """One question, one answer: ``decide(user, doc, Action.READ_PAGE, 5)``."""
+    return access_for(reader, document).decide(action, page)
