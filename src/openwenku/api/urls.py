@@ -1,36 +1,102 @@
+"""The API: one NinjaAPI, its routers, and the one place refusals become responses.
+
+Endpoints never build an error body: whatever refuses raises, and
+``application_error`` answers ``{"code": …, "detail": …}`` plus the error's
+machine-readable extras, with the error's status (``core.errors``). Django's
+and ninja's own refusals, and the bare ``ValueError`` some services still
+raise, are mapped here too, under generic codes.
+"""
+
+from __future__ import annotations
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
+from pydantic import ValidationError as PydanticValidationError
 
-from openwenku.core.errors import ApplicationError
+from openwenku.core.errors import (
+    ApplicationError,
+    Forbidden,
+    LoginRequired,
+    NotFound,
+    TooManyRequests,
+)
 
+from . import documents, legacy, market, search
 from .auth import AUTH
-from .routers import router
 
 api = NinjaAPI(
     title="OpenWenku API",
     version="1",
     urls_namespace="api",
     auth=AUTH,
-    description="Upload documents, follow their conversion, list your documents. "
-    "Authenticate with `Authorization: Bearer <token>` (POST /api/auth/token) or a session.",
+    description="Upload documents, follow their conversion, list your documents, search, "
+    "buy and sell. Authenticate with `Authorization: Bearer <token>` "
+    "(POST /api/auth/token) or a session. Every refusal answers "
+    '`{"code": …, "detail": …}` (schema `ErrorOut`): `code` is stable, `detail` is for people.',
 )
-api.add_router("/", router)
-api.add_router("/market", "openwenku.market.api.router")
-api.add_router("/search", "openwenku.search.api.router")
+api.add_router("/", documents.router)
+api.add_router("/market", market.router)
+api.add_router("/search", search.router)
 
 
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found"}, status=404)
+class InvalidRequest(ApplicationError):
+    """422: the request does not match the endpoint's schema; ``errors`` says where."""
+
+    code = "invalid_request"
+    status = 422
+    default_message = _("The request is not valid.")
+
+    def __init__(self, errors: list[dict[str, object]]) -> None:
+        super().__init__()
+        self.errors = errors
+
+    def extra(self) -> dict[str, object]:
+        return {"errors": self.errors}
 
 
-@api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+def as_application_error(exc: Exception) -> ApplicationError:
+    """The error contract's form of any refusal that reaches the API."""
+    if isinstance(exc, ApplicationError):
+        return exc
+    if isinstance(exc, Http404):
+        return NotFound()
+    if isinstance(exc, PermissionDenied):
+        return Forbidden()
+    if isinstance(exc, RequestInvalid):
+        return InvalidRequest(exc.errors)
+    if isinstance(exc, AuthenticationError):
+        return LoginRequired()
+    if isinstance(exc, HttpError):
+        if exc.status_code == 429:
+            return TooManyRequests()
+        return ApplicationError(code="error", status=exc.status_code)
+    legacy_error = legacy.as_application_error(exc)
+    if legacy_error is not None:
+        return legacy_error
+    if isinstance(exc, PydanticValidationError):
+        raise exc  # an answer that does not fit its schema is our bug: a 500, not a 400
+    assert isinstance(exc, ValueError)
+    # A service that still says "invalid" with a bare ValueError: its message, code "invalid".
+    return ApplicationError(str(exc) or None, code="invalid")
 
 
-@api.exception_handler(ApplicationError)
-def application_error(request, exc: ApplicationError):
+def application_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The API's one mapping of the error contract: ``{"code", "detail", …}``."""
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    error = as_application_error(exc)
+    return api.create_response(request, error.as_dict(), status=error.status)
+
+
+for refusal in (
+    ApplicationError,
+    Http404,
+    PermissionDenied,
+    RequestInvalid,
+    HttpError,
+    ValueError,
+    *legacy.REFUSALS,
+):
+    api.add_exception_handler(refusal, application_error)

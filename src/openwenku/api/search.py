@@ -1,0 +1,42 @@
+"""Search over the API (mounted at /api/search): the same results as /search, as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from openwenku.search import selectors, services
+from openwenku.search.filters import parse_params
+from openwenku.search.selectors import SearchResults
+
+from .auth import OPTIONAL_AUTH
+from .schemas.errors import errors
+from .schemas.search import SearchIn, SearchOut, SuggestionOut
+
+router = Router(tags=["search"])
+
+
+@router.get("", response={200: SearchOut, **errors()}, auth=OPTIONAL_AUTH)
+def search(request: HttpRequest, params: Query[SearchIn]) -> SearchResults:
+    """Full-text search of titles, keywords and document bodies.
+
+    Several words mean all of them; ``"…"`` matches a phrase; ``-word`` excludes;
+    ``OR`` between words means either. Snippets (≤120 characters, with the page
+    they come from) are only cut from a document's free preview pages.
+    """
+    data = {k: v for k, v in params.dict().items() if v is not None}
+    parsed = parse_params(data)
+    results = selectors.search_documents(
+        query=parsed.q, filters=parsed.filters(), sort=parsed.sort, page=parsed.page
+    )
+    if not results.query.is_empty and parsed.page == 1:
+        services.search_log_query(query=results.query.text, results=results.total)
+    return results
+
+
+@router.get("suggest", response={200: list[SuggestionOut], **errors()}, auth=OPTIONAL_AUTH)
+def suggest(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+    """Completions for what is being typed: popular searches and document titles."""
+    return selectors.suggestions(q)

@@ -1,0 +1,32 @@
+"""The API's own state changes: issuing a personal token for a password."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from .errors import InvalidCredentials, TooManyFailedLogins
+from .models import ApiToken
+
+# Failed passwords allowed per address before the token endpoint says 429, and for how long.
+MAX_FAILED_LOGINS = 10
+FAILED_LOGINS_WINDOW = 15 * 60
+
+
+def token_create(
+    *, request: HttpRequest, username: str, password: str, name: str = ""
+) -> tuple[ApiToken, str]:
+    """A new token (and its raw value, shown once) for a member's password.
+
+    Raises :class:`TooManyFailedLogins` after too many failures from one
+    address, :class:`InvalidCredentials` for a wrong username or password.
+    """
+    key = f"api-token-fail:{request.META.get('REMOTE_ADDR')}"
+    if cache.get(key, 0) >= MAX_FAILED_LOGINS:
+        raise TooManyFailedLogins
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        cache.set(key, cache.get(key, 0) + 1, FAILED_LOGINS_WINDOW)
+        raise InvalidCredentials
+    return ApiToken.issue(user=user, name=name)
