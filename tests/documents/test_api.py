@@ -33,6 +33,7 @@ def test_bad_credentials_are_refused(client, member):
         content_type="application/json",
     )
     assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
 
 
 def test_upload_status_and_list_with_a_token(client, token, categories):
@@ -74,13 +75,16 @@ def test_api_upload_errors_are_clear(client, token, tmp_path):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     response = client.post("/api/documents", {}, **auth)
     assert response.status_code == 400
+    assert response.json()["code"] == "file_missing"
     exe = tmp_path / "setup.docx"
     exe.write_bytes(b"MZ" + b"\0" * 200)
     with open(exe, "rb") as fh:
         response = client.post("/api/documents", {"file": fh}, **auth)
     assert response.status_code == 400
     assert "setup.docx" in response.json()["detail"]
+    assert response.json()["code"] == "upload_refused"
     with open(exe, "rb") as fh:
         response = client.post("/api/documents", {"file": fh, "category": "no-such"}, **auth)
     assert response.status_code == 400
+    assert response.json()["code"] == "unknown_category"
     assert Document.objects.count() == 0

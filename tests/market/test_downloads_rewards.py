@@ -99,7 +99,8 @@ def test_signin_once_a_day(client, users):
     client.post("/my/signin", {"next": "/"})
     client.post("/my/signin", {"next": "/"})
     assert balance_of(users["buyer"]) == 1
-    assert client.post("/api/market/signin").status_code == 409
+    response = client.post("/api/market/signin")
+    assert response.status_code == 409 and response.json()["code"] == "already_signed_in"
 
 
 def test_withdrawal_hold_approve_reject(users):

@@ -150,6 +150,7 @@ def test_purchase_api(client, users):
     body = {"document_id": doc.pk, "idempotency_key": "api-1"}
     response = client.post("/api/market/purchases", body, content_type="application/json")
     assert response.status_code == 402
+    assert response.json()["code"] == "insufficient_balance"
     assert response.json()["balance"] == 5 and response.json()["price"] == 6
     grant(users["buyer"], 5)
     response = client.post("/api/market/purchases", body, content_type="application/json")
