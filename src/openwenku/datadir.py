@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 
 SUBDIRS = ("files", "static", "tmp", "cache")
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
 def configured_path() -> Path:
