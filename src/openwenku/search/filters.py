@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openwenku.discovery.models import Category
 from openwenku.documents.selectors import category_descendant_ids
 
-from .backends import SearchFilters
-from .backends.base import SORTS
+from .planner import SORTS, SearchFilters
 
 FORMAT_GROUPS: dict[str, tuple[str, ...]] = {
     "doc": ("doc", "docx", "wps", "rtf", "odt"),

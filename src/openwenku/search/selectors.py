@@ -13,8 +13,9 @@ from openwenku.documents.models import Document
 from openwenku.documents.selectors import public_documents
 
 from . import analysis
-from .backends import SearchFilters, get_backend
+from .backends import get_backend
 from .models import QueryStat, SearchEntry
+from .planner import SearchFilters, search_page
 from .query import Alternative, ParsedQuery, clean, parse
 from .snippets import Snippet, highlight, page_snippets
 
@@ -82,10 +83,18 @@ def search_documents(
         return results
     backend, filters = get_backend(), filters or SearchFilters()
     offset = (page - 1) * page_size
-    found = backend.search_page(parsed, filters, sort=sort, offset=offset, limit=page_size)
+    found = search_page(
+        backend=backend, parsed=parsed, filters=filters, sort=sort, offset=offset, limit=page_size
+    )
     if found.total == 0 and len(parsed.positive_tokens) > 1:
-        relaxed = parsed.any_of()
-        found = backend.search_page(relaxed, filters, sort=sort, offset=offset, limit=page_size)
+        found = search_page(
+            backend=backend,
+            parsed=parsed.any_of(),
+            filters=filters,
+            sort=sort,
+            offset=offset,
+            limit=page_size,
+        )
         results.relaxed = found.total > 0
     results.total, results.approximate, ids = found.total, found.approximate, found.ids
     terms = parsed.highlight_terms
@@ -209,9 +218,13 @@ def more_like_this(document: Document, limit: int = 10) -> list[Document]:
                 text=" ".join(terms[:10]),
                 groups=[tuple(Alternative(tokens=(t,)) for t in terms[:10])],
             )
-            _, ids = get_backend().search(
-                parsed, SearchFilters(), limit=limit, exclude_id=document.pk, count=False
-            )
+            ids = search_page(
+                parsed=parsed,
+                filters=SearchFilters(),
+                limit=limit,
+                exclude_id=document.pk,
+                count=False,
+            ).ids
         cache.set(key, ids, 600)
     return _ordered_documents(ids)
 
