@@ -63,7 +63,8 @@ class SearchFilters:
 
     def sql(self) -> Sql:
         """Conditions on the document row ``d`` (always: ready documents only)."""
-        where, params = ["d.status = %s"], ["ready"]
+        where: list[str] = ["d.status = %s"]
+        params: Params = ["ready"]
         if self.formats:
             where.append(f"d.format IN ({', '.join(['%s'] * len(self.formats))})")
             params += list(self.formats)
@@ -201,7 +202,7 @@ def search_page(
         if complete:  # the body window holds every match: its size is the count
             page.approximate = False
             return page
-        estimate = guess if guess is not None else backend.match_count(cursor, *plan.match)
+        estimate: float = guess if guess is not None else backend.match_count(cursor, *plan.match)
         if plan.narrowed:
             passed, sampled = _sample(backend, cursor, plan)
             estimate = estimate * passed / max(sampled, 1)

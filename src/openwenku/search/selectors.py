@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,8 +24,14 @@ PAGE_SIZE = 20
 MAX_PAGE = 50
 
 
-def _setting(name: str, default):
+def _setting(name: str, default: int) -> int:
     return settings.OPENWENKU.get("SEARCH", {}).get(name, default)
+
+
+class Suggestion(TypedDict):
+    text: str
+    kind: str  # "query" (a popular search) or "title" (a document)
+    url: str | None
 
 
 @dataclass
@@ -111,12 +118,12 @@ def search_documents(
     return results
 
 
-def suggestions(prefix: str, limit: int = 8) -> list[dict]:
+def suggestions(prefix: str, limit: int = 8) -> list[Suggestion]:
     """Completions while typing: popular searches, then matching titles."""
     text = clean(prefix)[:40]
     if not text:
         return []
-    out: list[dict] = []
+    out: list[Suggestion] = []
     min_count = _setting("SUGGEST_MIN_COUNT", 3)
     folded = analysis.normalize(text)
     for q in (
@@ -131,7 +138,8 @@ def suggestions(prefix: str, limit: int = 8) -> list[dict]:
         ids = get_backend().title_prefix_ids(complete, partial, limit)
         for d in _ordered_documents(ids):
             out.append({"text": d.title, "kind": "title", "url": d.get_absolute_url()})
-    seen, unique = set(), []
+    seen: set[str] = set()
+    unique: list[Suggestion] = []
     for item in out:
         if item["text"] not in seen:
             seen.add(item["text"])
@@ -181,7 +189,8 @@ def related_searches(results: SearchResults, limit: int = 10) -> list[str]:
 
 
 def related_searches_for_document(document: Document, limit: int = 10) -> list[str]:
-    """相关搜索 on a document page: its keywords and logged searches using them."""
+    """The related searches on a document page: its keywords and logged searches
+    using them."""
     key = f"search:related-searches:{document.pk}"
     cached = cache.get(key)
     if cached is not None:
