@@ -103,7 +103,8 @@ class SearchBackend:
 
     # --- statements of a search -----------------------------------------------------
     def planner(self) -> AbstractContextManager[None]:
-        """A context in which the statements of one search run (planner settings)."""
+        """A context in which the statements of one search run: the database's query
+        planner settings, and a fresh start for what the backend remembers."""
         return nullcontext()
 
     def default_planner(self) -> AbstractContextManager[None]:
