@@ -38,9 +38,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
-if not CORPUS.exists():
-    CORPUS = Path("/work/shared/corpus")
+sys.path.insert(0, str(ROOT))
+from tests.shared import CORPUS  # noqa: E402  (the checkout's root is on the path now)
+
 OUT = ROOT / "benchmarks" / "out"
 OFFICE = {"doc", "docx", "ppt", "pptx", "xls", "xlsx", "odt", "odp", "ods", "rtf"}
 
@@ -276,6 +276,9 @@ def openwenku(files: list[Path], workers: int) -> dict:
     os.environ.update(env)
     import django
 
+    from openwenku import datadir
+
+    datadir.ensure()
     django.setup()
     from django.core.management import call_command
 

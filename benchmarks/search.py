@@ -41,11 +41,10 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
+sys.path.insert(0, str(ROOT))
+from tests.shared import SEED, SHARED  # noqa: E402  (the checkout's root is on the path now)
+
 CORPUS = SHARED / "corpus" / "main"
-SEED = SHARED / "seed" / "000_e805396408d40de5.txt"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 # Fixed queries: one to four words, common and rare, Chinese and mixed.
@@ -174,7 +173,10 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 def run_backend(args) -> dict:
     import django
 
+    from openwenku import datadir
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openwenku.settings")
+    datadir.ensure()
     django.setup()
     from django.core.management import call_command
     from django.db import connection

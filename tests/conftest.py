@@ -5,9 +5,7 @@ from pathlib import Path
 import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-if not CORPUS.exists():  # a clean clone sits elsewhere; the corpus is beside the checkout
-    CORPUS = Path("/work/shared/corpus")
+from tests.shared import CORPUS
 
 
 def corpus_file(name: str) -> Path:

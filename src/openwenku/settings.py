@@ -7,7 +7,10 @@ OPENWENKU_DATA_DIR, no other service. DATABASE_URL switches to PostgreSQL.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from openwenku import datadir
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -15,28 +18,26 @@ env = environ.Env()
 # A .env in the working directory is read if present; real environment variables win.
 environ.Env.read_env(Path.cwd() / ".env", overwrite=False)
 
+# Importing the settings creates nothing: the data folder and the secret key are
+# made by the `openwenku` command and the WSGI entry point (see openwenku.datadir).
 DATA_DIR = Path(env.str("OPENWENKU_DATA_DIR", default="./data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("OPENWENKU_DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    """The operator's key, or one generated once and kept in the data directory.
+    """The operator's key, or the one the first command kept in the data folder.
 
     Embedded installs need no configuration, yet never share a key baked into
     the source.
     """
-    configured = env.str("OPENWENKU_SECRET_KEY", default="")
-    if configured:
-        return configured
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        from django.utils.crypto import get_random_string
-
-        key_file.write_text(get_random_string(64))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    key = env.str("OPENWENKU_SECRET_KEY", default="") or datadir.read_secret_key(DATA_DIR)
+    if not key:
+        raise ImproperlyConfigured(
+            f"No secret key: set OPENWENKU_SECRET_KEY, or run any `openwenku` command "
+            f"(e.g. `openwenku migrate`) once to create one in {DATA_DIR}."
+        )
+    return key
 
 
 SECRET_KEY = _secret_key()
@@ -171,7 +172,6 @@ STORAGES = {
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -180,7 +180,6 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_HANDLERS = ["openwenku.documents.uploads.LimitedHashingUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
-Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 # --- Accounts -------------------------------------------------------------------

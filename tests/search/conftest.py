@@ -12,11 +12,7 @@ import pytest
 
 from openwenku.documents.models import Document, DocumentPage, Tag
 from openwenku.search import services
-from tests.conftest import CORPUS
-
-SEED = CORPUS.parent / "seed" / "000_e805396408d40de5.txt"
-if not SEED.exists():
-    SEED = Path("/work/shared/seed/000_e805396408d40de5.txt")
+from tests.shared import CORPUS, SEED
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from openwenku.documents.signals import (
     send_after_commit,
 )
 from openwenku.search import selectors, services
-from openwenku.search.backends import SearchFilters
 from openwenku.search.models import SearchEntry
+from openwenku.search.planner import SearchFilters
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -359,12 +359,13 @@ def test_identical_results_on_both_backends(library, query):
 @pytest.fixture
 def small_exact_limit(monkeypatch):
     """Pretend a few matches are "many", so the at-scale path runs on a small fixture."""
+    from openwenku.search import planner
     from openwenku.search.backends import base
 
     monkeypatch.setattr(base, "EXACT_LIMIT", 4)
-    monkeypatch.setattr(base, "TITLE_CANDIDATES", 5)
-    monkeypatch.setattr(base, "BODY_CANDIDATES", 5)
-    return base
+    monkeypatch.setattr(planner, "TITLE_CANDIDATES", 5)
+    monkeypatch.setattr(planner, "BODY_CANDIDATES", 5)
+    return planner
 
 
 def test_many_matches_rank_candidates_and_estimate_the_count(make_doc, small_exact_limit):
@@ -421,26 +422,27 @@ def test_many_matches_sorted_by_date_or_downloads(make_doc, small_exact_limit):
 @pytest.mark.parametrize("query", ["批次测试", "测试", "批次 测试"])
 def test_skipping_the_body_window_changes_neither_page_nor_count(make_doc, monkeypatch, query):
     """When title matches fill the page, the body window is not collected: same page, count."""
+    from openwenku.search import planner
     from openwenku.search.backends import base
 
     monkeypatch.setattr(base, "EXACT_LIMIT", 20)
-    monkeypatch.setattr(base, "TITLE_CANDIDATES", 5)
-    monkeypatch.setattr(base, "BODY_CANDIDATES", 5)
+    monkeypatch.setattr(planner, "TITLE_CANDIDATES", 5)
+    monkeypatch.setattr(planner, "BODY_CANDIDATES", 5)
     for i in range(14):
         make_doc(f"批次测试手册{i}", ["批次测试的说明。" * (1 + i % 3)], downloads=i)
     for i in range(14):
         make_doc(f"正文文档{i}", ["正文里提到批次测试。"], downloads=50 + i)
     moot = []
-    real = base.SearchBackend._body_window_moot
+    real = planner.body_window_moot
 
     def spy(*args):
         moot.append(real(*args))
         return moot[-1]
 
-    monkeypatch.setattr(base.SearchBackend, "_body_window_moot", staticmethod(spy))
+    monkeypatch.setattr(planner, "body_window_moot", spy)
     pages = [selectors.search_documents(query=query, page_size=4, page=p) for p in (1, 2)]
     assert moot and moot[0] is True
-    monkeypatch.setattr(base.SearchBackend, "_body_window_moot", staticmethod(lambda *a: False))
+    monkeypatch.setattr(planner, "body_window_moot", lambda *a: False)
     for number, page in enumerate(pages, start=1):
         full = selectors.search_documents(query=query, page_size=4, page=number)
         assert [h.document.pk for h in page.hits] == [h.document.pk for h in full.hits]
@@ -498,12 +500,13 @@ def test_postgres_window_shortcuts_find_the_same_pages_and_counts(make_doc, monk
     are the same either way."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
+    from openwenku.search import planner
     from openwenku.search.backends import base, postgres
     from openwenku.search.backends.base import SearchBackend
 
     monkeypatch.setattr(base, "EXACT_LIMIT", 4)
-    monkeypatch.setattr(base, "TITLE_CANDIDATES", 5)
-    monkeypatch.setattr(base, "BODY_CANDIDATES", 5)
+    monkeypatch.setattr(planner, "TITLE_CANDIDATES", 5)
+    monkeypatch.setattr(planner, "BODY_CANDIDATES", 5)
     monkeypatch.setattr(base, "SHARE_SAMPLE", 8)
     for i in range(36):
         make_doc(

@@ -14,10 +14,13 @@ import time
 from dataclasses import dataclass
 
 from django.core import signing
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
-from .policy import AccessDenied, Reason
+from openwenku.documents.models import Document
+
+from .policy import AccessDenied, Reader, Reason
 
 _SALT = "openwenku.market.page-image"  # unchanged since it moved here: old URLs stay valid
 # Free pages: one URL per 6-hour window, valid 6-12 hours, so browsers can cache them.
@@ -32,7 +35,9 @@ def _signature(document_id: int, number: int, reader: int, expires: int) -> str:
     return signer.signature(f"{document_id}:{number}:{reader}:{expires}")
 
 
-def page_image_url(document, number: int, user, *, free: bool, now: float | None = None) -> str:
+def page_image_url(
+    document: Document, number: int, user: Reader, *, free: bool, now: float | None = None
+) -> str:
     """The URL of one page image for ``user``; ``free`` pages get a shared URL."""
     now = int(now if now is not None else time.time())
     if free:
@@ -59,7 +64,7 @@ class PageGrant:
         return "private, no-store"
 
 
-def verify_page_request(request, document_id: int, number: int) -> PageGrant:
+def verify_page_request(request: HttpRequest, document_id: int, number: int) -> PageGrant:
     """The grant carried by the request's query string, or a 404 refusal."""
     try:
         expires = int(request.GET.get("e", ""))

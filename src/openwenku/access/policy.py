@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.errors import ApplicationError
 from openwenku.documents.models import Document
 from openwenku.market.models import MarketSettings, Purchase
 
-# Whoever reads: a member, an anonymous visitor, or None for "anyone" (what search
-# snippets, meta descriptions and sitemaps may show).
-Reader = AbstractBaseUser | AnonymousUser | None
+if TYPE_CHECKING:
+    from openwenku.accounts.types import Reader as Person
+
+# Whoever reads: a member, an anonymous visitor (``request.user`` either way), or
+# None for "anyone" (what search snippets, meta descriptions and sitemaps may show).
+Reader: TypeAlias = "Person | None"
 
 
 class Action(enum.StrEnum):
@@ -155,11 +157,10 @@ class DocumentAccess:
 
     @property
     def needs(self) -> str:
-        """ "login", "purchase" or "" (what the document page offers the reader)."""
-        return {Reason.NEEDS_LOGIN: "login", Reason.NEEDS_PURCHASE: "purchase"}.get(
-            self.download_reason,
-            "",  # type: ignore[arg-type]
-        )
+        """What the document page offers the reader: "login", "purchase" or ""."""
+        if self.download_reason is Reason.NEEDS_LOGIN:
+            return "login"
+        return "purchase" if self.download_reason is Reason.NEEDS_PURCHASE else ""
 
     @property
     def can_view(self) -> bool:

@@ -1,8 +1,13 @@
 """Authenticate with a username or an e-mail address."""
 
+from typing import Any
+
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from .types import User
 
 UserModel = get_user_model()
 
@@ -15,7 +20,13 @@ class UsernameOrEmailBackend(ModelBackend):
     outside the site's forms) logs in none of them.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if username is None:
             username = kwargs.get(UserModel.USERNAME_FIELD)
         if username is None or password is None:
@@ -29,13 +40,19 @@ class UsernameOrEmailBackend(ModelBackend):
             return user
         return None
 
-    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         return await sync_to_async(self.authenticate)(
             request, username=username, password=password, **kwargs
         )
 
     @staticmethod
-    def _find_user(identifier: str):
+    def _find_user(identifier: str) -> User | None:
         manager = UserModel._default_manager
         try:
             return manager.get_by_natural_key(identifier)

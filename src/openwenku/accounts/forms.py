@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,10 +16,14 @@ from .validators import clean_display_name, validate_username_not_email
 class MemberFieldsMixin:
     """Cleaning shared by registration and profile: display name and e-mail."""
 
-    def clean_display_name(self):
+    # Provided by the ModelForm this is mixed into.
+    cleaned_data: dict[str, Any]
+    instance: User
+
+    def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data.get("display_name"))
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data.get("email", "").strip())
         if email_in_use(email, exclude_pk=self.instance.pk):
             raise ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
@@ -30,7 +37,7 @@ class RegisterForm(MemberFieldsMixin, UserCreationForm):
         model = User
         fields = ("username", "display_name", "email")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -49,7 +56,7 @@ class ProfileForm(MemberFieldsMixin, forms.ModelForm):
         model = User
         fields = ("display_name", "email")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -73,13 +80,15 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
-    def __init__(self, request=None, *args, **kwargs):
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         # AuthenticationForm sizes the field for usernames; e-mail addresses are longer.
-        self.fields["username"].max_length = 254
+        username = self.fields["username"]
+        assert isinstance(username, forms.CharField)
+        username.max_length = 254
         self.fields["username"].widget.attrs["maxlength"] = 254
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         ip = throttling.client_ip(self.request)
         if username and throttling.is_locked_out(username, ip):
@@ -105,5 +114,5 @@ class LoginForm(AuthenticationForm):
             throttling.clear_failures(username, ip)
         return cleaned
 
-    def get_invalid_login_error(self):
+    def get_invalid_login_error(self) -> ValidationError:
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login")

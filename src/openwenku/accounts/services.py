@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .types import User
 from .validators import clean_display_name, validate_username_not_email
 
 DUPLICATE_EMAIL_MESSAGE = _("An account with this e-mail address already exists.")
@@ -29,7 +29,7 @@ def user_register(*, username: str, email: str, password: str, display_name: str
     """
     email = User.objects.normalize_email((email or "").strip())
     username = User.normalize_username(username or "")
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     try:
         display_name = clean_display_name(display_name)
     except ValidationError as exc:

@@ -5,6 +5,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 DEFAULT_FAILURE_LIMIT = 10
 DEFAULT_WINDOW_SECONDS = 15 * 60
@@ -18,7 +19,7 @@ def window_seconds() -> int:
     return getattr(settings, "OPENWENKU", {}).get("LOGIN_FAILURE_WINDOW", DEFAULT_WINDOW_SECONDS)
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest | None) -> str:
     """The peer address. Behind a reverse proxy this is the proxy's address, so the
     limit then applies per username only, which is still safe."""
     if request is None:

@@ -1,13 +1,17 @@
 """Account pages. Django's auth views do the work; these only configure them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -16,12 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, UpdateView
+from django.views.generic.base import ContextMixin
 
 from openwenku.core.models import SiteConfiguration
 
 from . import services
 from .forms import LoginForm, ProfileForm, RegisterForm
 from .models import User
+from .types import AuthenticatedRequest
 
 BACKEND = "openwenku.accounts.backends.UsernameOrEmailBackend"
 
@@ -32,11 +38,11 @@ def _login_backend() -> str:
     return BACKEND if BACKEND in backends else backends[0]
 
 
-class SiteContextMixin:
+class SiteContextMixin(ContextMixin):
     """Django's login and logout views put a ``sites`` framework ``site`` in the
     context, hiding the site texts that base.html reads from ``site``."""
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.pop("site", None)
         context.pop("site_name", None)
@@ -45,24 +51,24 @@ class SiteContextMixin:
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 @method_decorator(never_cache, name="dispatch")
-class RegisterView(auth_views.RedirectURLMixin, FormView):
+class RegisterView(auth_views.RedirectURLMixin, FormView[RegisterForm]):
     form_class = RegisterForm
     template_name = "accounts/register.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return HttpResponseRedirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
 
-    def get_default_redirect_url(self):
+    def get_default_redirect_url(self) -> str:
         return resolve_url(settings.LOGIN_REDIRECT_URL)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context[self.redirect_field_name] = self.get_redirect_url()
         return context
 
-    def form_valid(self, form):
+    def form_valid(self, form: RegisterForm) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_register(
@@ -92,13 +98,15 @@ class LoginView(SiteContextMixin, auth_views.LoginView):
 
 
 class LogoutView(SiteContextMixin, auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, gettext("You have been logged out."))
         return response
 
 
-class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
+class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView[User, ProfileForm]):
+    request: AuthenticatedRequest
+
     form_class = ProfileForm
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
@@ -106,7 +114,7 @@ class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
     # Not "user": that would hide the logged-in member the page header shows.
     context_object_name = "profile"
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset: QuerySet[User] | None = None) -> User:
         # A separate instance: a rejected form must not change the name in the page header.
         return User.objects.get(pk=self.request.user.pk)
 
@@ -128,14 +136,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    @property
-    def extra_email_context(self):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         # The configured public address, when there is one, rather than the
         # request's Host header, which a client chooses.
-        return {
+        self.extra_email_context = {
             "site_name": SiteConfiguration.current()["site_name"],
             "site_url": settings.SITE_URL,
         }
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

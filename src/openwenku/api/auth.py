@@ -1,4 +1,7 @@
+from django.http import HttpRequest
 from ninja.security import HttpBearer, django_auth
+
+from openwenku.accounts.types import User
 
 from .models import ApiToken
 
@@ -6,7 +9,7 @@ from .models import ApiToken
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer owk_…``"""
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = ApiToken.authenticate(token)
         if user is not None:
             request.user = user
@@ -16,7 +19,7 @@ class TokenAuth(HttpBearer):
 AUTH = [TokenAuth(), django_auth]
 
 
-def anonymous(request):
+def anonymous(request: HttpRequest) -> bool:
     """Last resort for endpoints open to everyone: the request goes on as anonymous."""
     return True
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -39,7 +41,7 @@ class SiteConfiguration(models.Model):
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(_CACHE_KEY)

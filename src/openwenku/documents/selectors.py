@@ -3,10 +3,14 @@ a member's own uploads. Who may see what is ``openwenku.access``'s business."""
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from .models import Category, Document, DocumentPage
+
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
 
 
 def document_text_upto(document: Document, last_page: int) -> str:
@@ -27,6 +31,6 @@ def category_descendant_ids(category: Category) -> list[int]:
     return ids
 
 
-def documents_of(user: AbstractBaseUser) -> QuerySet[Document]:
+def documents_of(user: User) -> QuerySet[Document]:
     """A member's own uploads, in every state, newest first."""
     return Document.objects.filter(owner=user).select_related("category").order_by("-created_at")

@@ -1,10 +1,20 @@
+"""Moderation business logic: readers' reports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 
 from .models import Report
 
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
+    from openwenku.documents.models import Document
+
 
 def report_create(
-    *, document, reporter, reason: str, detail: str = "", contact: str = ""
+    *, document: Document, reporter: User, reason: str, detail: str = "", contact: str = ""
 ) -> Report:
     """File a report; a second open report by the same member updates the first."""
     try:

@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openwenku.documents.models import Category
 from openwenku.documents.selectors import category_descendant_ids
 
-from .backends import SearchFilters
-from .backends.base import SORTS
+from .planner import SORTS, SearchFilters
 
 FORMAT_GROUPS: dict[str, tuple[str, ...]] = {
     "doc": ("doc", "docx", "wps", "rtf", "odt"),
@@ -67,7 +66,7 @@ class SearchParams:
             price=self.price,
         )
 
-    def as_query(self, **changes) -> dict[str, str]:
+    def as_query(self, **changes: object) -> dict[str, str]:
         """The parameters as they go back into a link, with some changed."""
         values = {
             "q": self.q,
@@ -82,7 +81,7 @@ class SearchParams:
         return {k: v for k, v in values.items() if v}
 
 
-def _int(value, lo: int = 0, hi: int = 100_000) -> int | None:
+def _int(value: object, lo: int = 0, hi: int = 100_000) -> int | None:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,8 +14,9 @@ from openwenku.access.selectors import listable_documents
 from openwenku.documents.models import Document
 
 from . import analysis
-from .backends import SearchFilters, get_backend
+from .backends import get_backend
 from .models import QueryStat, SearchEntry
+from .planner import SearchFilters, search_page
 from .query import Alternative, ParsedQuery, clean, parse
 from .snippets import Snippet, highlight, page_snippets
 
@@ -22,8 +24,14 @@ PAGE_SIZE = 20
 MAX_PAGE = 50
 
 
-def _setting(name: str, default):
+def _setting(name: str, default: int) -> int:
     return settings.OPENWENKU.get("SEARCH", {}).get(name, default)
+
+
+class Suggestion(TypedDict):
+    text: str
+    kind: str  # "query" (a popular search) or "title" (a document)
+    url: str | None
 
 
 @dataclass
@@ -82,10 +90,18 @@ def search_documents(
         return results
     backend, filters = get_backend(), filters or SearchFilters()
     offset = (page - 1) * page_size
-    found = backend.search_page(parsed, filters, sort=sort, offset=offset, limit=page_size)
+    found = search_page(
+        backend=backend, parsed=parsed, filters=filters, sort=sort, offset=offset, limit=page_size
+    )
     if found.total == 0 and len(parsed.positive_tokens) > 1:
-        relaxed = parsed.any_of()
-        found = backend.search_page(relaxed, filters, sort=sort, offset=offset, limit=page_size)
+        found = search_page(
+            backend=backend,
+            parsed=parsed.any_of(),
+            filters=filters,
+            sort=sort,
+            offset=offset,
+            limit=page_size,
+        )
         results.relaxed = found.total > 0
     results.total, results.approximate, ids = found.total, found.approximate, found.ids
     terms = parsed.highlight_terms
@@ -102,12 +118,12 @@ def search_documents(
     return results
 
 
-def suggestions(prefix: str, limit: int = 8) -> list[dict]:
+def suggestions(prefix: str, limit: int = 8) -> list[Suggestion]:
     """Completions while typing: popular searches, then matching titles."""
     text = clean(prefix)[:40]
     if not text:
         return []
-    out: list[dict] = []
+    out: list[Suggestion] = []
     min_count = _setting("SUGGEST_MIN_COUNT", 3)
     folded = analysis.normalize(text)
     for q in (
@@ -122,7 +138,8 @@ def suggestions(prefix: str, limit: int = 8) -> list[dict]:
         ids = get_backend().title_prefix_ids(complete, partial, limit)
         for d in _ordered_documents(ids):
             out.append({"text": d.title, "kind": "title", "url": d.get_absolute_url()})
-    seen, unique = set(), []
+    seen: set[str] = set()
+    unique: list[Suggestion] = []
     for item in out:
         if item["text"] not in seen:
             seen.add(item["text"])
@@ -172,7 +189,8 @@ def related_searches(results: SearchResults, limit: int = 10) -> list[str]:
 
 
 def related_searches_for_document(document: Document, limit: int = 10) -> list[str]:
-    """相关搜索 on a document page: its keywords and logged searches using them."""
+    """The related searches on a document page: its keywords and logged searches
+    using them."""
     key = f"search:related-searches:{document.pk}"
     cached = cache.get(key)
     if cached is not None:
@@ -209,9 +227,13 @@ def more_like_this(document: Document, limit: int = 10) -> list[Document]:
                 text=" ".join(terms[:10]),
                 groups=[tuple(Alternative(tokens=(t,)) for t in terms[:10])],
             )
-            _, ids = get_backend().search(
-                parsed, SearchFilters(), limit=limit, exclude_id=document.pk, count=False
-            )
+            ids = search_page(
+                parsed=parsed,
+                filters=SearchFilters(),
+                limit=limit,
+                exclude_id=document.pk,
+                count=False,
+            ).ids
         cache.set(key, ids, 600)
     return _ordered_documents(ids)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,7 +29,7 @@ KEYWORD_SOURCE_CHARS = 20_000
 _PERSONAL = re.compile(r"@|\d{7,}")
 
 
-def _settings() -> dict:
+def _settings() -> dict[str, Any]:
     return settings.OPENWENKU.get("SEARCH", {})
 
 
@@ -36,7 +38,7 @@ def _metadata(document: Document) -> tuple[str, str]:
     stem = PurePath(document.original_name or "").stem
     title = analysis.index_text([document.title, stem if stem != document.title else ""])
     names = [t.name for t in document.tags.all()]
-    if document.category_id:
+    if document.category is not None:  # (selected with the document)
         names += [c.name for c in document.category.ancestry()]
     keywords = analysis.index_text([*names, document.description, document.format])
     return title, keywords
@@ -117,11 +119,26 @@ def search_update_metadata(*, document_id: int) -> bool:
     return True
 
 
-def _write(document: Document, **columns) -> None:
+def _write(
+    document: Document,
+    *,
+    title: str,
+    keywords: str,
+    body: str,
+    text: str,
+    top_terms: list[str],
+) -> None:
     backend = get_backend()
+    columns = {
+        "title": title,
+        "keywords": keywords,
+        "body": body,
+        "text": text,
+        "top_terms": top_terms,
+    }
     with transaction.atomic():
         SearchEntry.objects.update_or_create(document=document, defaults=columns)
-        backend.after_write(document.pk, columns["title"], columns["keywords"], columns["body"])
+        backend.after_write(document.pk, title, keywords, body)
 
 
 def search_remove_document(*, document_id: int) -> None:
@@ -192,6 +209,6 @@ def search_log_query(*, query: str, results: int) -> None:
 
 def search_prune_log() -> int:
     days = _settings().get("LOG_DAYS", 180)
-    cutoff = timezone.now() - timezone.timedelta(days=days)
+    cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = QueryLog.objects.filter(created_at__lt=cutoff).delete()
     return deleted

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -104,12 +105,13 @@ def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse
 
 
 @require_GET
-def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     """A page image, only by a signed, unexpired URL issued to this reader, and
     only while the reader may still see that page (see access.paywall)."""
     grant = paywall.verify_page_request(request, pk, number)
     page = page_for_reader(request.user, pk, number)
-    response = FileResponse(page.image.open("rb"), content_type=page_image_type(page.image.name))
+    kind = page_image_type(page.image.name or "")
+    response = FileResponse(page.image.open("rb"), content_type=kind)
     response["Cache-Control"] = grant.cache_control
     return response
 
@@ -120,7 +122,7 @@ def page_image_type(name: str) -> str:
 
 
 @require_GET
-def cover_image(request: HttpRequest, pk: int) -> HttpResponse:
+def cover_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     document, _access = document_for_reader(request.user, pk)
     if not document.cover:
         raise AccessDenied(Reason.NO_SUCH_PAGE)
@@ -139,7 +141,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The original, through the market: free, bought, or a page to buy it."""
     document, access = document_for_reader(request.user, pk)
     if not access.published:
@@ -173,7 +175,7 @@ def upload(request):
         errors = [services.UploadRefused(_too_large(name)).reason for name in rejected]
         return _upload_failed(request, form, errors, wants_json, status=413)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         return _upload_failed(request, form, errors, wants_json, status=400)
     created, errors = [], [_too_large(name) for name in rejected or []]
     files = form.cleaned_data["files"]
@@ -297,5 +299,5 @@ def delete(request, pk: int):
 def mine(request):
     documents = list(selectors.documents_of(request.user)[:200])
     for d in documents:
-        d.status_text = status_label(d)
+        d.status_text = status_label(d)  # type: ignore[attr-defined]
     return render(request, "documents/mine.html", {"documents": documents})

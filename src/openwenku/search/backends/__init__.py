@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-from .base import SearchBackend, SearchFilters
+from .base import SearchBackend
 
-__all__ = ["SearchBackend", "SearchFilters", "get_backend"]
+__all__ = ["SearchBackend", "get_backend"]
 
 
 def get_backend() -> SearchBackend:

@@ -14,7 +14,9 @@ index, or from the first matching entries once they have been read (see window()
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection
 
@@ -24,10 +26,15 @@ from .base import (
     BODY_WEIGHT,
     KEYWORDS_WEIGHT,
     TITLE_WEIGHT,
+    Params,
     SearchBackend,
+    Sql,
     Window,
     title_words,
 )
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 MAX_POSITION = 16383
 # Positions kept per word: enough for term frequency to saturate in the ranking,
@@ -98,7 +105,7 @@ class PostgresBackend(SearchBackend):
     def from_sql(self, entry: bool = True) -> str:
         return "FROM search_searchentry e JOIN documents_document d ON d.id = e.document_id"
 
-    def match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def match_sql(self, parsed: ParsedQuery) -> Sql:
         return "e.vector @@ %s::tsquery", [tsquery_expression(parsed)]
 
     def match_from_sql(self) -> str:
@@ -110,7 +117,7 @@ class PostgresBackend(SearchBackend):
     _checked: dict[str, tuple[list[int], set[int]]] | None = None
 
     @contextmanager
-    def planner(self):
+    def planner(self) -> Iterator[None]:
         # The planner prices ``vector @@ query`` as a cheap filter, so with a LIMIT it
         # likes to walk a table or its primary key and test (de-TOAST) every vector,
         # which is far slower than the GIN index. Searches use bitmap scans only.
@@ -123,17 +130,19 @@ class PostgresBackend(SearchBackend):
             _set_scans("on")
 
     @contextmanager
-    def default_planner(self):
+    def default_planner(self) -> Iterator[None]:
         _set_scans("on")
         try:
             yield
         finally:
             _set_scans("off")
 
-    def quick_count(self, cursor, match: str, match_params: list) -> int | None:
+    def quick_count(self, cursor: CursorWrapper, match: str, match_params: Params) -> int | None:
         return self.match_count(cursor, match, match_params)
 
-    def count_first(self, cursor, match: str, match_params: list, limit: int) -> int:
+    def count_first(
+        self, cursor: CursorWrapper, match: str, match_params: Params, limit: int
+    ) -> int:
         # The matching entries themselves: the windows of the search are then read
         # from them, not from the index again (see window()).
         cursor.execute(
@@ -143,12 +152,12 @@ class PostgresBackend(SearchBackend):
         self._first = [row[0] for row in cursor.fetchall()]
         return len(self._first)
 
-    def counted_match_sql(self, match: str, match_params: list) -> tuple[str, list]:
+    def counted_match_sql(self, match: str, match_params: Params) -> Sql:
         if self._first is None:
             return match, match_params
         return "e.document_id = ANY(%s)", [self._first]
 
-    def window(self, cursor, window: Window) -> list[tuple]:
+    def window(self, cursor: CursorWrapper, window: Window) -> list[tuple[Any, ...]]:
         if not window.title:
             if self._first is None and window.narrowed:
                 # A body window and the sample behind the estimate will both be read:
@@ -160,7 +169,7 @@ class PostgresBackend(SearchBackend):
                     return rows
         return super().window(cursor, window)
 
-    def _first_window(self, cursor, window: Window) -> list[tuple] | None:
+    def _first_window(self, cursor: CursorWrapper, window: Window) -> list[tuple[Any, ...]] | None:
         """A window read from the first matching entries (the index scan's order), or
         None when it would reach past them."""
         first, n = self._first or [], window.n
@@ -189,7 +198,9 @@ class PostgresBackend(SearchBackend):
         rows = cursor.fetchall()
         return rows if len(rows) == len(picked) else None
 
-    def _check(self, cursor, window: Window, conditions: list[str], params: list, n: int):
+    def _check(
+        self, cursor: CursorWrapper, window: Window, conditions: list[str], params: Params, n: int
+    ) -> set[int]:
         """Which of the first n matching entries meet the conditions (remembered)."""
         key = json.dumps([conditions, params], default=str)
         checked, passed = (self._checked or {}).get(key, ([], set()))
@@ -205,7 +216,7 @@ class PostgresBackend(SearchBackend):
                 self._checked[key] = (checked, passed)
         return passed
 
-    def match_count(self, cursor, match: str, match_params: list) -> int:
+    def match_count(self, cursor: CursorWrapper, match: str, match_params: Params) -> int:
         # An exact count would visit every matching row; above EXACT_LIMIT an
         # estimate is shown, and the planner's (from the tsvector statistics) is good.
         cursor.execute(
@@ -217,11 +228,11 @@ class PostgresBackend(SearchBackend):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
 
-    def _title_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def _title_sql(self, parsed: ParsedQuery) -> Sql:
         """A query word in the title or keywords (the index's first column)."""
         return f"{TITLE_VECTOR} @@ %s::tsquery", [" | ".join(quote(t) for t in title_words(parsed))]
 
-    def title_match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def title_match_sql(self, parsed: ParsedQuery) -> Sql:
         # Both conditions are answered by the two-column GIN index (title and keywords
         # part, whole vector; see migration 0003) in one scan, which intersects them
         # inside the index: no vector is read to test either.
@@ -230,7 +241,7 @@ class PostgresBackend(SearchBackend):
             return title, title_params
         return f"{title} AND e.vector @@ %s::tsquery", [*title_params, tsquery_expression(parsed)]
 
-    def score_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def score_sql(self, parsed: ParsedQuery) -> Sql:
         return (
             f"round((-ts_rank('{WEIGHTS}'::float4[], e.vector, %s::tsquery, 1))::numeric, 6)",
             [tsquery_expression(parsed)],

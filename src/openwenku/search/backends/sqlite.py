@@ -3,12 +3,25 @@ by triggers (see the migration), ranked with BM25."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import connection
 
 from ..analysis import TOKEN_INNER_CHARS
 from ..query import ParsedQuery
 from . import base
-from .base import BODY_WEIGHT, KEYWORDS_WEIGHT, TITLE_WEIGHT, SearchBackend, title_words
+from .base import (
+    BODY_WEIGHT,
+    KEYWORDS_WEIGHT,
+    TITLE_WEIGHT,
+    Params,
+    SearchBackend,
+    Sql,
+    title_words,
+)
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 TABLE = "search_fts"
 # Tokens come pre-segmented and separated by spaces; FTS5 must keep each whole.
@@ -50,10 +63,10 @@ class SqliteBackend(SearchBackend):
         # FTS5 walks its doclists by rowid: a LIMITed scan in this order stops early.
         return f"ORDER BY {TABLE}.rowid DESC"
 
-    def match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def match_sql(self, parsed: ParsedQuery) -> Sql:
         return f"{TABLE} MATCH %s", [fts_expression(parsed)]
 
-    def match_count(self, cursor, match: str, match_params: list) -> int:
+    def match_count(self, cursor: CursorWrapper, match: str, match_params: Params) -> int:
         # Counting every match of common words costs ~10 ms at 100k documents. The
         # newest EXACT_LIMIT matches cover some share of the id range; scaled up to
         # the whole range, that is the estimate (matches spread evenly over ids).
@@ -73,13 +86,13 @@ class SqliteBackend(SearchBackend):
             return 0
         return round(found * (last - first + 1) / (last - lowest + 1))
 
-    def title_match_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def title_match_sql(self, parsed: ParsedQuery) -> Sql:
         words = " OR ".join(quote(t) for t in title_words(parsed))
         return f"{TABLE} MATCH %s", [
             f"({fts_expression(parsed)}) AND {{title keywords}} : ({words})"
         ]
 
-    def score_sql(self, parsed: ParsedQuery) -> tuple[str, list]:
+    def score_sql(self, parsed: ParsedQuery) -> Sql:
         return f"round(bm25({TABLE}, {TITLE_WEIGHT}, {KEYWORDS_WEIGHT}, {BODY_WEIGHT}), 6)", []
 
     def contains_sql(self) -> str:

@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from types import FrameType
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from openwenku.core.services import operator_ensure
 
@@ -18,7 +20,7 @@ from openwenku.core.services import operator_ensure
 class Command(BaseCommand):
     help = "Migrate, then run the web server and a conversion worker (embedded mode)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--bind",
             default=os.environ.get("OPENWENKU_BIND", "127.0.0.1:8000"),
@@ -33,16 +35,18 @@ class Command(BaseCommand):
             help="run the web server only (workers run elsewhere)",
         )
 
-    def handle(self, *args, bind, web_workers, no_worker, **options):
+    def handle(
+        self, *args: Any, bind: str, web_workers: int, no_worker: bool, **options: Any
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         # Documents published before search existed (or while indexing failed).
         with open(os.devnull, "w") as quiet:
             call_command("reindex", missing=True, no_progress=True, stdout=quiet)
         self._announce_operator(bind)
-        children = [self._start_web(bind, web_workers)]
+        children = {"gunicorn": self._start_web(bind, web_workers)}
         if not no_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "openwenku", "worker"]))
+            children["worker"] = subprocess.Popen([sys.executable, "-m", "openwenku", "worker"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"OpenWenku is running at http://{bind}/  (data: {settings.DATA_DIR}; Ctrl+C stops)"
@@ -63,7 +67,7 @@ class Command(BaseCommand):
                 )
             )
 
-    def _start_web(self, bind: str, workers: int) -> subprocess.Popen:
+    def _start_web(self, bind: str, workers: int) -> subprocess.Popen[bytes]:
         options = {
             "--bind": bind,
             "--workers": str(workers),
@@ -86,10 +90,11 @@ class Command(BaseCommand):
             ]
         )
 
-    def _supervise(self, children: list[subprocess.Popen]) -> None:
+    def _supervise(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        """Wait until a child exits or a signal asks to stop; then stop them all."""
         stopping = False
 
-        def stop(signum, frame):
+        def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 
@@ -97,17 +102,17 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         code = 0
         while not stopping:
-            for child in children:
+            for name, child in children.items():
                 if child.poll() is not None:
                     code = child.returncode or 1
-                    self.stderr.write(f"{child.args[2]} exited ({child.returncode}); stopping")
+                    self.stderr.write(f"{name} exited ({child.returncode}); stopping")
                     stopping = True
                     break
             time.sleep(0.5)
-        for child in children:
+        for child in children.values():
             if child.poll() is None:
                 child.terminate()
-        for child in children:
+        for child in children.values():
             try:
                 child.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -1,0 +1,156 @@
+"""The specification of the access layer: reader kind × document state × action.
+
+Each row of ``TABLE`` is one document state and one action; its five cells say
+what the access layer answers an anonymous visitor, a member, a buyer (who paid
+for the document), its uploader and an operator: ``ok`` or the reason refused.
+Every surface (page, page images, text, search snippets, downloads, the API)
+asks ``openwenku.access`` and nothing else, so this table is the rule.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from openwenku.access.policy import AccessDenied, Action, Reason, access_for, decide
+from openwenku.access.selectors import document_for_reader, page_for_reader, visible_text
+from openwenku.documents.models import Document
+from openwenku.market import services
+from openwenku.market.models import MarketSettings
+from tests.market.conftest import grant, make_doc
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+READERS = ("anonymous", "member", "buyer", "uploader", "operator")
+OK = "ok"
+LOGIN, BUY, HIDDEN, NO_PAGE, NOT_MGR, NOTHING = (
+    Reason.NEEDS_LOGIN,
+    Reason.NEEDS_PURCHASE,
+    Reason.NOT_PUBLISHED,
+    Reason.NO_SUCH_PAGE,
+    Reason.NOT_MANAGER,
+    Reason.NOTHING_TO_BUY,
+)
+
+# Documents of 5 pages; the priced one (5 coins) previews 2 pages.
+# (state, action, page): anonymous, member, buyer, uploader, operator
+TABLE = {
+    # A priced, published document.
+    ("priced", Action.VIEW, None): (OK, OK, OK, OK, OK),
+    ("priced", Action.READ_PAGE, 1): (OK, OK, OK, OK, OK),
+    ("priced", Action.READ_PAGE, 2): (OK, OK, OK, OK, OK),
+    ("priced", Action.READ_PAGE, 3): (NO_PAGE, NO_PAGE, OK, OK, OK),
+    ("priced", Action.READ_PAGE, 6): (NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE),
+    ("priced", Action.READ_PAGE, 0): (NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE),
+    ("priced", Action.READ_TEXT, 2): (OK, OK, OK, OK, OK),
+    ("priced", Action.READ_TEXT, 5): (NO_PAGE, NO_PAGE, OK, OK, OK),
+    ("priced", Action.DOWNLOAD, None): (BUY, BUY, OK, OK, OK),
+    ("priced", Action.BUY, None): (LOGIN, OK, NOTHING, NOTHING, NOTHING),
+    ("priced", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, OK, OK),
+    # A free, published document (the site wants an account to download: the default).
+    ("free", Action.VIEW, None): (OK, OK, OK, OK, OK),
+    ("free", Action.READ_PAGE, 5): (OK, OK, OK, OK, OK),
+    ("free", Action.READ_PAGE, 6): (NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE),
+    ("free", Action.READ_TEXT, 5): (OK, OK, OK, OK, OK),
+    ("free", Action.DOWNLOAD, None): (LOGIN, OK, OK, OK, OK),
+    ("free", Action.BUY, None): (NOTHING, NOTHING, NOTHING, NOTHING, NOTHING),
+    ("free", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, OK, OK),
+}
+# Not published (converting, failed, unpublished): it exists only for its managers,
+# who may watch it, read its pages and manage it, but nobody downloads or buys it.
+for _state in ("converting", "failed", "unpublished"):
+    TABLE |= {
+        (_state, Action.VIEW, None): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
+        (_state, Action.READ_PAGE, 1): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
+        (_state, Action.READ_PAGE, 5): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
+        (_state, Action.READ_TEXT, 3): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
+        (_state, Action.DOWNLOAD, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+        (_state, Action.BUY, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+        (_state, Action.MANAGE, None): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
+    }
+
+STATUS = {
+    "priced": Document.Status.READY,
+    "free": Document.Status.READY,
+    "converting": Document.Status.CONVERTING,
+    "failed": Document.Status.FAILED,
+    "unpublished": Document.Status.UNPUBLISHED,
+}
+
+
+@pytest.fixture
+def world(users):
+    """One document per state; the buyer bought each priced one while it was ready."""
+    users = {**users, "member": users["other"], "anonymous": AnonymousUser()}
+    documents = {}
+    for state, status in STATUS.items():
+        price = 0 if state == "free" else 5
+        doc = make_doc(users["uploader"], price=price, pages=5, preview_pages=2 if price else None)
+        if price:
+            grant(users["buyer"], price)
+            services.purchase_create(buyer=users["buyer"], document=doc, idempotency_key=state)
+        Document.objects.filter(pk=doc.pk).update(status=status)
+        documents[state] = Document.objects.get(pk=doc.pk)
+    return documents, users
+
+
+@pytest.mark.parametrize(("state", "action", "page"), list(TABLE))
+def test_access_table(world, state, action, page):
+    documents, users = world
+    got = tuple(
+        (lambda d: OK if d else d.reason)(decide(users[r], documents[state], action, page))
+        for r in READERS
+    )
+    assert got == TABLE[(state, action, page)], dict(zip(READERS, got, strict=True))
+
+
+def test_the_table_covers_every_action_and_state():
+    assert {a for _, a, _ in TABLE} == set(Action)
+    assert {s for s, _, _ in TABLE} == set(STATUS)
+
+
+def test_free_downloads_without_an_account_when_the_site_allows_it(world):
+    documents, users = world
+    settings = MarketSettings.current()
+    settings.free_download_requires_login = False
+    settings.save()
+    assert decide(users["anonymous"], documents["free"], Action.DOWNLOAD)
+    assert decide(None, documents["free"], Action.DOWNLOAD)
+
+
+def test_refusals_carry_the_error_contract(world):
+    documents, users = world
+    with pytest.raises(AccessDenied) as hidden:
+        document_for_reader(users["member"], documents["converting"].pk)
+    # A document a reader may not see answers as if its number were free.
+    assert (hidden.value.code, hidden.value.status) == ("not_found", 404)
+    with pytest.raises(AccessDenied) as missing:
+        document_for_reader(users["member"], 999_999)
+    assert (missing.value.code, missing.value.status) == ("not_found", 404)
+    with pytest.raises(AccessDenied) as manage:
+        document_for_reader(users["member"], documents["priced"].pk, Action.MANAGE)
+    assert (manage.value.code, manage.value.status) == ("not_manager", 403)
+    with pytest.raises(AccessDenied):
+        page_for_reader(users["member"], documents["priced"].pk, 3)
+    assert page_for_reader(users["buyer"], documents["priced"].pk, 3).number == 3
+
+
+def test_visible_text_stops_at_the_paywall(world):
+    documents, users = world
+    priced = documents["priced"]
+    member_text = visible_text(priced, access_for(users["member"], priced))
+    buyer_text = visible_text(priced, access_for(users["buyer"], priced))
+    assert "PAGE2TEXT" in member_text and "PAGE3TEXT" not in member_text
+    assert "PAGE5TEXT" in buyer_text
+
+
+def test_surfaces_answer_refusals_in_one_shape(world, users):
+    documents, _ = world
+    converting = documents["converting"].pk
+    web = Client()
+    web.force_login(users["other"])
+    page = web.get(f"/doc/{converting}.html")
+    assert page.status_code == 404
+    edit = web.get(f"/doc/{documents['priced'].pk}/edit")
+    assert edit.status_code == 403
+    api = web.get(f"/api/documents/{converting}")
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
