@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from openwenku.access.selectors import document_for_reader
+from openwenku.accounts.types import AuthenticatedRequest
 from openwenku.core.text import human_size
 from openwenku.documents import selectors, services
 from openwenku.documents.models import Category, Document
@@ -54,7 +55,7 @@ def _category(key: str) -> Category | None:
 
 @router.post("documents", response={201: DocumentOut, **errors(400, 401, 413)}, tags=["documents"])
 def upload_document(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     file: File[UploadedFile] = None,  # type: ignore[assignment]  # checked below, with our error
     title: Form[str] = "",
     description: Form[str] = "",
@@ -86,7 +87,7 @@ def upload_document(
 
 @router.get("documents/mine", response={200: list[DocumentOut], **errors(401)}, tags=["documents"])
 @paginate(NumberedPagination, page_size=PAGE_SIZE)
-def my_documents(request: HttpRequest, status: str = "") -> QuerySet[Document]:
+def my_documents(request: AuthenticatedRequest, status: str = "") -> QuerySet[Document]:
     """Your documents, newest first, 50 a page."""
     qs = selectors.documents_of(request.user).select_related("owner").prefetch_related("tags")
     return qs.filter(status=status) if status else qs

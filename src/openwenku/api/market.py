@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from openwenku.access.policy import AccessDenied, Action, Reason
 from openwenku.access.selectors import document_for_reader
+from openwenku.accounts.types import AuthenticatedRequest, User
 from openwenku.documents.models import Document
 from openwenku.market import selectors, services
 from openwenku.market.models import LedgerEntry, Purchase, Withdrawal
@@ -25,6 +26,7 @@ from .schemas.errors import errors
 from .schemas.market import (
     AccessOut,
     EarningsOut,
+    EarningsReport,
     EntryOut,
     PricingIn,
     PricingOut,
@@ -46,19 +48,19 @@ def _key(request: HttpRequest, body_key: str) -> str:
 
 
 @router.get("wallet", response={200: WalletOut, **errors(401)})
-def wallet(request: HttpRequest) -> object:
+def wallet(request: AuthenticatedRequest) -> User:
     return request.user
 
 
 @router.get("ledger", response={200: list[EntryOut], **errors(401)})
 @paginate(ListPagination, page_size=50)
-def ledger(request: HttpRequest) -> QuerySet[LedgerEntry]:
+def ledger(request: AuthenticatedRequest) -> QuerySet[LedgerEntry]:
     """Your wallet's entries, newest first, 50 a page (``?page=``)."""
     return selectors.ledger_of(request.user)
 
 
 @router.post("signin", response={200: SignInOut, **errors(401, 409)})
-def signin(request: HttpRequest) -> SignInOut:
+def signin(request: AuthenticatedRequest) -> SignInOut:
     reward = services.signin_claim(user=request.user)
     return SignInOut(reward=reward, balance=selectors.balance_of(request.user))
 
@@ -67,7 +69,7 @@ def signin(request: HttpRequest) -> SignInOut:
     "purchases",
     response={200: PurchaseResultOut, 201: PurchaseResultOut, **errors(400, 401, 402, 404, 409)},
 )
-def purchase(request: HttpRequest, payload: PurchaseIn) -> Status[PurchaseResult]:
+def purchase(request: AuthenticatedRequest, payload: PurchaseIn) -> Status[PurchaseResult]:
     """Buy a document. Send an idempotency key (body or ``Idempotency-Key``
     header): a retry answers with the same purchase and charges nothing."""
     document, access = document_for_reader(request.user, payload.document_id)
@@ -84,7 +86,7 @@ def purchase(request: HttpRequest, payload: PurchaseIn) -> Status[PurchaseResult
 
 @router.get("purchases", response={200: list[PurchaseOut], **errors(401)})
 @paginate(ListPagination, page_size=500)
-def purchases(request: HttpRequest) -> QuerySet[Purchase]:
+def purchases(request: AuthenticatedRequest) -> QuerySet[Purchase]:
     """Your purchases (not refunded), newest first, 500 a page (``?page=``)."""
     return selectors.purchases_of(request.user)
 
@@ -112,7 +114,7 @@ def readable_pages(request: HttpRequest, document_id: int) -> ReadablePages:
     "documents/{int:document_id}/pricing",
     response={200: PricingOut, **errors(400, 401, 403, 404)},
 )
-def set_pricing(request: HttpRequest, document_id: int, payload: PricingIn) -> Document:
+def set_pricing(request: AuthenticatedRequest, document_id: int, payload: PricingIn) -> Document:
     document, _access = document_for_reader(request.user, document_id, Action.MANAGE)
     return services.pricing_set(
         document=document,
@@ -125,7 +127,7 @@ def set_pricing(request: HttpRequest, document_id: int, payload: PricingIn) -> D
 @router.post(
     "withdrawals", response={200: WithdrawalOut, 201: WithdrawalOut, **errors(400, 401, 409)}
 )
-def withdraw(request: HttpRequest, payload: WithdrawalIn) -> Status[Withdrawal]:
+def withdraw(request: AuthenticatedRequest, payload: WithdrawalIn) -> Status[Withdrawal]:
     result = services.withdrawal_request(
         user=request.user,
         amount=payload.amount,
@@ -137,21 +139,16 @@ def withdraw(request: HttpRequest, payload: WithdrawalIn) -> Status[Withdrawal]:
 
 @router.get("withdrawals", response={200: list[WithdrawalOut], **errors(401)})
 @paginate(ListPagination, page_size=200)
-def withdrawals(request: HttpRequest) -> QuerySet[Withdrawal]:
+def withdrawals(request: AuthenticatedRequest) -> QuerySet[Withdrawal]:
     """Your withdrawal requests, newest first, 200 a page (``?page=``)."""
     return selectors.withdrawals_of(request.user)
 
 
 @router.get("earnings", response={200: EarningsOut, **errors(401)})
-def earnings(request: HttpRequest, days: int = 30) -> EarningsOut:
+def earnings(request: AuthenticatedRequest, days: int = 30) -> EarningsReport:
     days = min(max(days, 1), 366)
-    totals = selectors.earnings_totals(request.user)
-    return EarningsOut(
-        earned=totals["earned"],
-        balance=totals["balance"],
-        withdrawable=totals["withdrawable"],
-        pending=totals["pending"],
-        paid=totals["paid"],
+    return EarningsReport(
+        totals=selectors.earnings_totals(request.user),
         documents=list(selectors.earnings_by_document(request.user)[:500]),
         days=selectors.earnings_over_time(request.user, days),
     )

@@ -1,10 +1,16 @@
+from __future__ import annotations
+
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
 
 
 def hash_token(raw: str) -> str:
@@ -34,7 +40,7 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @classmethod
-    def issue(cls, *, user, name: str = "") -> tuple["ApiToken", str]:
+    def issue(cls, *, user: User, name: str = "") -> tuple[ApiToken, str]:
         raw = "owk_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
             user=user, name=name[:100], key_hash=hash_token(raw), prefix=raw[:8]
@@ -42,7 +48,7 @@ class ApiToken(models.Model):
         return token, raw
 
     @classmethod
-    def authenticate(cls, raw: str):
+    def authenticate(cls, raw: str) -> User | None:
         token = cls.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
         if token is None or not token.user.is_active:
             return None

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Query, Router
 
 from openwenku.search import selectors, services
 from openwenku.search.filters import parse_params
-from openwenku.search.selectors import SearchResults
+from openwenku.search.selectors import SearchResults, Suggestion
 
 from .auth import OPTIONAL_AUTH
 from .schemas.errors import errors
@@ -37,6 +35,6 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> SearchResults:
 
 
 @router.get("suggest", response={200: list[SuggestionOut], **errors()}, auth=OPTIONAL_AUTH)
-def suggest(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+def suggest(request: HttpRequest, q: str = "") -> list[Suggestion]:
     """Completions for what is being typed: popular searches and document titles."""
     return selectors.suggestions(q)

@@ -84,9 +84,9 @@ def as_application_error(exc: Exception) -> ApplicationError:
     return ApplicationError(str(exc) or None, code="invalid")
 
 
-def application_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+def application_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     """The API's one mapping of the error contract: ``{"code", "detail", …}``."""
-    error = as_application_error(exc)
+    error = as_application_error(exc if isinstance(exc, Exception) else exc())
     return api.create_response(request, error.as_dict(), status=error.status)
 
 

@@ -3,6 +3,7 @@ services' results; computed fields are resolvers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -221,6 +222,15 @@ class DayOut(Schema):
     views: int
 
 
+@dataclass(frozen=True)
+class EarningsReport:
+    """What ``EarningsOut`` reads: an uploader's totals, documents and days."""
+
+    totals: Mapping[str, Any]  # selectors.earnings_totals()
+    documents: list[Document]
+    days: list[selectors.DayPoint]
+
+
 class EarningsOut(Schema):
     earned: int
     balance: int
@@ -229,3 +239,23 @@ class EarningsOut(Schema):
     paid: int
     documents: list[EarningDocOut]
     days: list[DayOut]
+
+    @staticmethod
+    def resolve_earned(obj: EarningsReport) -> int:
+        return obj.totals["earned"]
+
+    @staticmethod
+    def resolve_balance(obj: EarningsReport) -> int:
+        return obj.totals["balance"]
+
+    @staticmethod
+    def resolve_withdrawable(obj: EarningsReport) -> int:
+        return obj.totals["withdrawable"]
+
+    @staticmethod
+    def resolve_pending(obj: EarningsReport) -> int:
+        return obj.totals["pending"]
+
+    @staticmethod
+    def resolve_paid(obj: EarningsReport) -> int:
+        return obj.totals["paid"]
