@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.documents.services import MAX_PRICE
+
 
 class BuyForm(forms.Form):
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
@@ -20,7 +22,7 @@ class WithdrawForm(forms.Form):
 
 class PricingForm(forms.Form):
     price = forms.IntegerField(
-        label=_("Price (coins)"), min_value=0, max_value=100_000, help_text=_("0 means free.")
+        label=_("Price (coins)"), min_value=0, max_value=MAX_PRICE, help_text=_("0 means free.")
     )
     preview_pages = forms.IntegerField(
         label=_("Free preview pages"),
