@@ -44,7 +44,7 @@ class GrantForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         name = self.cleaned_data["username"].strip()
         user = get_user_model().objects.filter(username=name).first()
         if user is None:
@@ -52,7 +52,7 @@ class GrantForm(forms.Form):
         self.cleaned_data["user"] = user
         return name
 
-    def clean_amount(self):
+    def clean_amount(self) -> int:
         amount = self.cleaned_data["amount"]
         if amount == 0:
             raise forms.ValidationError(_("The amount must not be zero."))
