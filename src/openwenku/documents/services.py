@@ -166,13 +166,14 @@ class PricingRefused(ApplicationError, ValueError):
 
 
 def _check_pricing(price: int, preview_pages: int | None) -> None:
-    if not isinstance(price, int) or price < 0:
+    """The rules of a price and of the free preview pages, for every path that sets them."""
+    if price < 0:
         raise PricingRefused(_("The price cannot be negative."), code="price_negative")
     if price > MAX_PRICE:
         raise PricingRefused(
             _("The price cannot be more than %(max)d coins."), code="price_too_high", max=MAX_PRICE
         )
-    if preview_pages is not None and (not isinstance(preview_pages, int) or preview_pages < 1):
+    if preview_pages is not None and preview_pages < 1:
         raise PricingRefused(
             _("Give at least one free preview page."), code="preview_pages_invalid"
         )

@@ -16,7 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openwenku.accounts.models import User
+from openwenku.accounts.types import User
 
 from . import services
 from .forms import GrantForm

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from .models import LedgerEntry, Purchase, Wallet, Withdrawal
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 
 class InsufficientBalance(Exception):

@@ -16,7 +16,7 @@ from openwenku.documents.models import Document
 from .models import DocumentDay, LedgerEntry, MarketSettings, Purchase, SignIn, Wallet, Withdrawal
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 
 def market_settings() -> MarketSettings:

@@ -15,7 +15,7 @@ from ..models import LedgerEntry
 from .errors import MarketRefused
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 Kind = LedgerEntry.Kind
 

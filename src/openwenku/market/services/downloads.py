@@ -21,18 +21,14 @@ from ..selectors import market_settings
 from .errors import DownloadLimitReached
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import Reader
 
 
 def _day_start() -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
 
 
-def download_record(
-    *, user: User | AnonymousUser | None, document: Document, ip: str | None
-) -> Download:
+def download_record(*, user: Reader | None, document: Document, ip: str | None) -> Download:
     """Count one download, within the daily caps per member and per address."""
     settings = market_settings()
     member = user if user is not None and user.is_authenticated else None

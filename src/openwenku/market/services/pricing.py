@@ -21,7 +21,7 @@ from ..models import PricingLock
 from .errors import MarketRefused
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 
 def pricing_set(

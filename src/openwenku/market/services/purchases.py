@@ -25,7 +25,7 @@ from .errors import IdempotencyConflict, InsufficientCoins, MarketRefused
 from .idempotency import clean_key
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 Kind = LedgerEntry.Kind
 

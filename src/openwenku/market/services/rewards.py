@@ -18,7 +18,7 @@ from ..selectors import market_settings
 from .errors import AlreadySignedIn
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 Kind = LedgerEntry.Kind
 

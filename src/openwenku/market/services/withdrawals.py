@@ -24,7 +24,7 @@ from .errors import MarketRefused
 from .idempotency import clean_key
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 Kind = LedgerEntry.Kind
 MAX_ACCOUNT_LENGTH = 200  # the width of ``Withdrawal.account``

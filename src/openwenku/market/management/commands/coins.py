@@ -14,7 +14,7 @@ from openwenku.market.models import LedgerEntry, Wallet
 from openwenku.market.selectors import balance_of, earned_available
 
 if TYPE_CHECKING:
-    from openwenku.accounts.models import User
+    from openwenku.accounts.types import User
 
 
 class Command(BaseCommand):
