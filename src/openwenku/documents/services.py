@@ -207,10 +207,6 @@ def document_record_view(*, document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(view_count=F("view_count") + 1)
 
 
-def document_record_download(*, document: Document) -> None:
-    Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
-
-
 def document_update(
     *,
     document: Document,
