@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from openwenku import datadir
@@ -205,7 +206,8 @@ DEFAULT_FROM_EMAIL = env.str("OPENWENKU_FROM_EMAIL", default="OpenWenku <noreply
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Labels for the admin; the language switcher shows each language by its own name.
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("OPENWENKU_TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
@@ -222,10 +224,20 @@ if env.bool("OPENWENKU_HTTPS", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- OpenWenku ---------------------------------------------------------------------
+
+
+def _operator_text(var: str, default: Promise) -> str | Promise:
+    """An operator text: as the operator wrote it when set (even empty), else the
+    project's default words, translated into each reader's language. The default
+    stays out of env.str(), which would evaluate it before the apps are ready."""
+    value = env.str(var, default=None)
+    return default if value is None else value
+
+
 OPENWENKU = {
     # Free preview pages of a priced document when its uploader sets none.
     "DEFAULT_PREVIEW_PAGES": env.int("OPENWENKU_DEFAULT_PREVIEW_PAGES", default=10),
-    "SITE_NAME": env.str("OPENWENKU_SITE_NAME", default="OpenWenku 文库"),
+    "SITE_NAME": _operator_text("OPENWENKU_SITE_NAME", _("OpenWenku")),
     # Upload limit in bytes, enforced while the body streams in.
     "MAX_UPLOAD_BYTES": env.int("OPENWENKU_MAX_UPLOAD_MB", default=100) * 1024 * 1024,
     # Conversion limits: LibreOffice wall time, page rendering wall time, pages, memory.
@@ -257,19 +269,22 @@ OPENWENKU = {
     # Run converters in a bubblewrap sandbox (no network, no view of the data dir).
     "SANDBOX": env.str("OPENWENKU_SANDBOX", default="auto"),
     # Operator texts shown in every page footer.
-    "STATEMENT": env.str(
+    "STATEMENT": _operator_text(
         "OPENWENKU_STATEMENT",
-        default=(
-            "本站为文档C2C交易模式，即用户上传的文档直接被用户下载，本站只是中间服务平台，"
-            "本站所有文档下载所得的收益归上传人（含作者）所有。本站仅提供信息存储空间，"
-            "仅对用户上传内容的表现方式做保护处理，对上载内容本身不做任何修改或编辑。"
+        _(
+            "Documents here are traded between members: what a member uploads is "
+            "downloaded by other members, and this site is only the platform in between. "
+            "All earnings from downloads go to the uploader (the author included). This "
+            "site only provides storage, protects how uploaded content is displayed, and "
+            "does not modify or edit the content itself."
         ),
     ),
-    "COMPLAINT": env.str(
+    "COMPLAINT": _operator_text(
         "OPENWENKU_COMPLAINT",
-        default=(
-            "若文档所含内容侵犯了您的版权或隐私，请通过文档页的“举报”或发送邮件至 {email} "
-            "通知我们，我们将立即处理。"
+        _(
+            "If a document infringes your copyright or privacy, tell us with the "
+            "“Report” link on its page or by e-mail to {email}, and we will deal with "
+            "it at once."
         ),
     ),
     "COMPLAINT_EMAIL": env.str("OPENWENKU_COMPLAINT_EMAIL", default="abuse@localhost"),

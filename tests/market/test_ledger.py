@@ -11,7 +11,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Sum
 
 from openwenku.market import ledger, services
-from openwenku.market.models import LedgerEntry, Wallet
+from openwenku.market.models import LedgerEntry, Purchase, Wallet
 
 from .conftest import grant
 
@@ -146,7 +146,7 @@ def test_admin_pages_render(client, users):
         "/admin/market/download/",
         "/admin/market/marketsettings/add/",
         "/admin/market/pricinglock/",
-        f"/admin/market/purchase/{services.Purchase.objects.get().pk}/change/",
+        f"/admin/market/purchase/{Purchase.objects.get().pk}/change/",
     ):
         assert client.get(url).status_code == 200, url
     html = client.get(doc.get_absolute_url()).content.decode()

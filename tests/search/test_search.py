@@ -315,7 +315,7 @@ def test_document_page_has_related_searches_and_similar_documents(make_doc, clie
     page = client.get(a.get_absolute_url()).content.decode()
     assert "related-searches" in page
     assert "?q=" in page
-    from openwenku.documents.selectors import related_documents
+    from openwenku.discovery.selectors import related_documents
 
     assert related_documents(a)[0] == b
 

@@ -48,19 +48,22 @@ class SiteConfiguration(models.Model):
 
     @classmethod
     def current(cls) -> dict[str, str]:
-        """Effective texts: the operator's row where filled in, else the settings."""
-        values = cache.get(_CACHE_KEY)
-        if values is None:
-            defaults = settings.OPENWENKU
-            row = cls.objects.filter(pk=1).first()
-            email = (row and row.complaint_email) or defaults["COMPLAINT_EMAIL"]
-            complaint = (row and row.complaint) or defaults["COMPLAINT"]
-            values = {
-                "site_name": (row and row.site_name) or defaults["SITE_NAME"],
-                "statement": (row and row.statement) or defaults["STATEMENT"],
-                "complaint": complaint.replace("{email}", email),
-                "complaint_email": email,
-                "icp": (row and row.icp) or defaults["ICP"],
-            }
-            cache.set(_CACHE_KEY, values, 300)
-        return values
+        """Effective texts: the operator's row where filled in, else the settings.
+
+        Only the row is cached: the settings' defaults are translatable and are
+        resolved in the language of each request."""
+        row = cache.get(_CACHE_KEY)
+        if row is None:
+            fields = ("site_name", "statement", "complaint", "complaint_email", "icp")
+            row = cls.objects.filter(pk=1).values(*fields).first() or {}
+            cache.set(_CACHE_KEY, row, 300)
+        defaults = settings.OPENWENKU
+        email = row.get("complaint_email") or defaults["COMPLAINT_EMAIL"]
+        complaint = str(row.get("complaint") or defaults["COMPLAINT"])
+        return {
+            "site_name": str(row.get("site_name") or defaults["SITE_NAME"]),
+            "statement": str(row.get("statement") or defaults["STATEMENT"]),
+            "complaint": complaint.replace("{email}", email),
+            "complaint_email": email,
+            "icp": str(row.get("icp") or defaults["ICP"]),
+        }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
 
 def operator_ensure(*, username: str = "admin") -> tuple[str, str] | None:
@@ -20,5 +21,9 @@ def operator_ensure(*, username: str = "admin") -> tuple[str, str] | None:
     while User.objects.filter(username=name).exists():
         name = f"{username}{secrets.randbelow(10000)}"
     password = secrets.token_urlsafe(12)
-    User.objects.create_superuser(username=name, email="", password=password, display_name="管理员")
+    # A stored name, written once in the language active now (the site's default).
+    display_name = gettext("Administrator")
+    User.objects.create_superuser(
+        username=name, email="", password=password, display_name=display_name
+    )
     return name, password

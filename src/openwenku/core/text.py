@@ -1,11 +1,13 @@
 """Small presentation helpers shared by pages, the API and the CLI."""
 
+from django.utils.translation import gettext
+
 
 def mask_name(name: str) -> str:
-    """A member's public name as 文库 sites show it: first character, then ``**``."""
+    """A member's public name as Chinese document sites show it: first character, then ``**``."""
     name = (name or "").strip()
     if not name:
-        return "匿名"
+        return gettext("Anonymous")
     return name[0] + "**"
 
 

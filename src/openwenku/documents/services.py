@@ -12,8 +12,10 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from openwenku.conversion.sniff import UnsupportedFile, sniff_file
+from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
 from openwenku.documents.models import Category
 
@@ -24,12 +26,16 @@ MAX_TAGS = 10
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
-class UploadRefused(Exception):
+class UploadRefused(ApplicationError):
     """An upload that is refused outright, with a reason for the uploader."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    code = "upload_refused"
+    default_message = _("This upload was refused.")
+
+    @property
+    def reason(self) -> str:
+        """The message, under the name callers used before the error contract."""
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,13 @@ def _sha256_of(path: Path) -> str:
 def _check_size(size: int, name: str) -> None:
     limit = settings.OPENWENKU["MAX_UPLOAD_BYTES"]
     if size == 0:
-        raise UploadRefused(f"“{name}”是空文件（0 字节），无法上传")
+        raise UploadRefused(_("“%(name)s” is empty (0 bytes) and cannot be uploaded."), name=name)
     if size > limit:
-        raise UploadRefused(f"“{name}”超过了 {human_size(limit)} 的大小上限")
+        raise UploadRefused(
+            _("“%(name)s” is larger than the limit of %(limit)s."),
+            name=name,
+            limit=human_size(limit),
+        )
 
 
 def parse_tags(raw: str) -> list[str]:
@@ -111,7 +121,9 @@ def document_create(
     try:
         sniffed = sniff_file(incoming.path, claimed_ext)
     except UnsupportedFile as exc:
-        raise UploadRefused(f"“{incoming.name}”：{exc.reason}") from None
+        raise UploadRefused(
+            _("“%(name)s”: %(reason)s"), name=incoming.name, reason=exc.reason
+        ) from None
 
     original_name = Path(incoming.name).name[:255] or "untitled"
     with transaction.atomic():
@@ -137,16 +149,34 @@ def document_create(
     return document
 
 
+# --- Pricing: the rules of a document's price and free pages live here alone -----
+
 MAX_PRICE = 100_000
 
 
+class PricingRefused(ApplicationError, ValueError):
+    """A price or a number of free pages outside the rules.
+
+    Also a ``ValueError``, so callers written before the error contract (which
+    caught ``ValueError``) keep catching it.
+    """
+
+    code = "pricing_invalid"
+    default_message = _("This price is not allowed.")
+
+
 def _check_pricing(price: int, preview_pages: int | None) -> None:
-    if not isinstance(price, int) or price < 0:
-        raise ValueError("价格不能为负数")
+    """The rules of a price and of the free preview pages, for every path that sets them."""
+    if price < 0:
+        raise PricingRefused(_("The price cannot be negative."), code="price_negative")
     if price > MAX_PRICE:
-        raise ValueError(f"价格不能超过 {MAX_PRICE}")
-    if preview_pages is not None and (not isinstance(preview_pages, int) or preview_pages < 1):
-        raise ValueError("免费预览页数至少为 1")
+        raise PricingRefused(
+            _("The price cannot be more than %(max)d coins."), code="price_too_high", max=MAX_PRICE
+        )
+    if preview_pages is not None and preview_pages < 1:
+        raise PricingRefused(
+            _("Give at least one free preview page."), code="preview_pages_invalid"
+        )
 
 
 def document_update_pricing(
@@ -155,7 +185,7 @@ def document_update_pricing(
     """Set the price (0 = free) and the free preview pages (None = site default).
 
     Who may do it is the caller's business (market.services.pricing_set checks
-    the uploader, operators and an operator's lock). Raises ValueError.
+    the uploader, operators and an operator's lock). Raises PricingRefused.
     """
     from django.db.models.functions import Now
 
@@ -175,10 +205,6 @@ def document_update_pricing(
 
 def document_record_view(*, document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(view_count=F("view_count") + 1)
-
-
-def document_record_download(*, document: Document) -> None:
-    Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
 
 
 def document_update(

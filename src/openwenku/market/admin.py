@@ -1,32 +1,48 @@
 """Operators' side: settings, wallets with grants/deductions, the ledger (read
 only), purchases with refunds, withdrawals to approve or reject."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from openwenku.accounts.types import User
 
 from . import services
 from .forms import GrantForm
 from .models import Download, LedgerEntry, MarketSettings, PricingLock, Purchase, Wallet, Withdrawal
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+def _operator(request: HttpRequest) -> User:
+    """The signed-in operator running an admin action (the admin lets in no one else)."""
+    if not isinstance(request.user, User) or not request.user.is_staff:
+        raise PermissionDenied
+    return request.user
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
 @admin.register(MarketSettings)
-class MarketSettingsAdmin(admin.ModelAdmin):
+class MarketSettingsAdmin(admin.ModelAdmin[MarketSettings]):
     list_display = (
         "commission_percent",
         "upload_reward",
@@ -36,10 +52,10 @@ class MarketSettingsAdmin(admin.ModelAdmin):
         "downloads_per_ip_per_day",
     )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not MarketSettings.objects.exists()
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -51,7 +67,7 @@ class WalletAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     change_list_template = "admin/market/wallet/change_list.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "grant/",
@@ -61,7 +77,7 @@ class WalletAdmin(ReadOnlyAdmin):
         ]
         return extra + super().get_urls()
 
-    def grant_view(self, request):
+    def grant_view(self, request: HttpRequest) -> HttpResponse:
         """Grant or deduct coins with a reason (a ledger entry, never an edit)."""
         if not request.user.is_staff or not request.user.has_perm("market.view_wallet"):
             raise PermissionDenied
@@ -134,22 +150,22 @@ class PurchaseAdmin(ReadOnlyAdmin):
     actions = ["refund"]
 
     @admin.action(description=gettext_lazy("Refund the selected purchases"), permissions=["change"])
-    def refund(self, request, queryset):
+    def refund(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
         done = 0
         for purchase in queryset:
             try:
-                services.purchase_refund(purchase=purchase, by=request.user, reason="")
+                services.purchase_refund(purchase=purchase, by=_operator(request), reason="")
                 done += 1
             except services.MarketRefused as exc:
                 self.message_user(request, f"#{purchase.pk}: {exc.message}", messages.ERROR)
         if done:
             self.message_user(request, _("%(n)d purchase(s) refunded.") % {"n": done})
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Needed to run the refund action; the fields stay read-only.
         return request.user.is_staff and request.user.has_perm("market.change_purchase")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
 
 
@@ -170,17 +186,23 @@ class WithdrawalAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "decided_by")
     actions = ["approve", "reject"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_staff and request.user.has_perm("market.change_withdrawal")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
 
-    def _decide(self, request, queryset, decide, done_message):
+    def _decide(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Withdrawal],
+        decide: Callable[..., Withdrawal],
+        done_message: str,
+    ) -> None:
         done = 0
         for withdrawal in queryset:
             try:
-                decide(withdrawal=withdrawal, by=request.user)
+                decide(withdrawal=withdrawal, by=_operator(request))
                 done += 1
             except services.MarketRefused as exc:
                 self.message_user(request, f"#{withdrawal.pk}: {exc.message}", messages.ERROR)
@@ -188,11 +210,11 @@ class WithdrawalAdmin(ReadOnlyAdmin):
             self.message_user(request, done_message % {"n": done})
 
     @admin.action(description=gettext_lazy("Mark as paid (approve)"), permissions=["change"])
-    def approve(self, request, queryset):
+    def approve(self, request: HttpRequest, queryset: QuerySet[Withdrawal]) -> None:
         self._decide(request, queryset, services.withdrawal_approve, _("%(n)d withdrawal(s) paid."))
 
     @admin.action(description=gettext_lazy("Reject (return the coins)"), permissions=["change"])
-    def reject(self, request, queryset):
+    def reject(self, request: HttpRequest, queryset: QuerySet[Withdrawal]) -> None:
         self._decide(
             request, queryset, services.withdrawal_reject, _("%(n)d withdrawal(s) rejected.")
         )
@@ -207,6 +229,6 @@ class DownloadAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PricingLock)
-class PricingLockAdmin(admin.ModelAdmin):
+class PricingLockAdmin(admin.ModelAdmin[PricingLock]):
     list_display = ("document", "locked_by", "reason", "created_at")
     raw_id_fields = ("document", "locked_by")

@@ -1,7 +1,10 @@
+from typing import Any
+
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 
-def wallet(request):
+def wallet(request: HttpRequest) -> dict[str, Any]:
     """The member's balance and whether they signed in today, for the top bar.
 
     Lazy: one query, and only on pages that show it."""
@@ -9,7 +12,7 @@ def wallet(request):
     if user is None or not user.is_authenticated:
         return {}
 
-    def load():
+    def load() -> dict[str, Any]:
         from django.db.models import Exists, OuterRef
         from django.utils import timezone
 

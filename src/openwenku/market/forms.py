@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.documents.services import MAX_PRICE
+
 
 class BuyForm(forms.Form):
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
@@ -20,7 +22,7 @@ class WithdrawForm(forms.Form):
 
 class PricingForm(forms.Form):
     price = forms.IntegerField(
-        label=_("Price (coins)"), min_value=0, max_value=100_000, help_text=_("0 means free.")
+        label=_("Price (coins)"), min_value=0, max_value=MAX_PRICE, help_text=_("0 means free.")
     )
     preview_pages = forms.IntegerField(
         label=_("Free preview pages"),
@@ -42,7 +44,7 @@ class GrantForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         name = self.cleaned_data["username"].strip()
         user = get_user_model().objects.filter(username=name).first()
         if user is None:
@@ -50,7 +52,7 @@ class GrantForm(forms.Form):
         self.cleaned_data["user"] = user
         return name
 
-    def clean_amount(self):
+    def clean_amount(self) -> int:
         amount = self.cleaned_data["amount"]
         if amount == 0:
             raise forms.ValidationError(_("The amount must not be zero."))

@@ -10,14 +10,21 @@ transactions, which serialise writers outright.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from .models import LedgerEntry, Wallet
+from .models import LedgerEntry, Purchase, Wallet, Withdrawal
+
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
 
 
 class InsufficientBalance(Exception):
-    def __init__(self, balance: int, needed: int):
+    """Posting would take a wallet below zero. Internal: services turn it
+    into a refusal with a message for the member."""
+
+    def __init__(self, balance: int, needed: int) -> None:
         super().__init__(f"balance {balance} < {needed}")
         self.balance = balance
         self.needed = needed
@@ -58,9 +65,9 @@ def post(
     kind: str,
     *,
     document_id: int | None = None,
-    purchase=None,
-    withdrawal=None,
-    created_by=None,
+    purchase: Purchase | None = None,
+    withdrawal: Withdrawal | None = None,
+    created_by: User | None = None,
     memo: str = "",
 ) -> LedgerEntry:
     """Append one entry to a locked wallet; refuse to go below zero.

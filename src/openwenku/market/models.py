@@ -11,6 +11,8 @@ Money rules (see docs/architecture.md, Money):
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -64,7 +66,7 @@ class MarketSettings(models.Model):
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(_SETTINGS_CACHE_KEY)
@@ -124,7 +126,7 @@ class Wallet(models.Model):
             return f"{self.user} ({self.balance})"
         return f"{self.get_kind_display()} ({self.balance})"
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError(_("Wallets are never deleted."))
 
 
@@ -222,12 +224,12 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount:+d}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError(_("Ledger entries are never changed; add a correction."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError(_("Ledger entries are never deleted; add a correction."))
 
 

@@ -1,6 +1,7 @@
 """The market follows documents: upload rewards when a document is published."""
 
 import logging
+from typing import Any
 
 from django.dispatch import receiver
 
@@ -10,7 +11,7 @@ log = logging.getLogger(__name__)
 
 
 @receiver(document_published, dispatch_uid="market_upload_reward")
-def reward_upload(sender, document_id: int, **kwargs) -> None:
+def reward_upload(sender: Any, document_id: int, **kwargs: Any) -> None:
     from .services import upload_reward_grant
 
     try:

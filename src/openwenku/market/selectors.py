@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from openwenku.documents.models import Document
 
 from .models import DocumentDay, LedgerEntry, MarketSettings, Purchase, SignIn, Wallet, Withdrawal
+
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
 
 
 def market_settings() -> MarketSettings:
@@ -22,11 +26,11 @@ def market_settings() -> MarketSettings:
 # --- Balances --------------------------------------------------------------------
 
 
-def balance_of(user) -> int:
+def balance_of(user: User) -> int:
     return Wallet.objects.filter(user_id=user.pk).values_list("balance", flat=True).first() or 0
 
 
-def earned_available(user) -> int:
+def earned_available(user: User) -> int:
     """Coins the member may withdraw: sales income not yet withdrawn, within the balance.
 
     Rewards and grants can be spent on documents but not paid out.
@@ -50,11 +54,11 @@ def _withdrawable(wallet: Wallet) -> int:
     return max(0, min(wallet.balance, earned))
 
 
-def signed_in_today(user) -> bool:
+def signed_in_today(user: User) -> bool:
     return SignIn.objects.filter(user_id=user.pk, day=timezone.localdate()).exists()
 
 
-def ledger_of(user):
+def ledger_of(user: User) -> QuerySet[LedgerEntry]:
     return (
         LedgerEntry.objects.filter(wallet__user_id=user.pk)
         .select_related("purchase")
@@ -62,7 +66,7 @@ def ledger_of(user):
     )
 
 
-def purchases_of(user):
+def purchases_of(user: User) -> QuerySet[Purchase]:
     return (
         Purchase.objects.filter(buyer_id=user.pk, refunded_at__isnull=True)
         .select_related("document")
@@ -70,14 +74,14 @@ def purchases_of(user):
     )
 
 
-def withdrawals_of(user):
+def withdrawals_of(user: User) -> QuerySet[Withdrawal]:
     return Withdrawal.objects.filter(user_id=user.pk).order_by("-created_at")
 
 
 # --- Earnings ----------------------------------------------------------------------
 
 
-def earnings_by_document(user):
+def earnings_by_document(user: User) -> QuerySet[Document]:
     """The uploader's documents with views, downloads, sales and coins earned."""
     sales = (
         LedgerEntry.objects.filter(
@@ -113,7 +117,7 @@ class DayPoint:
     views: int = 0
 
 
-def earnings_over_time(user, days: int = 30) -> list[DayPoint]:
+def earnings_over_time(user: User, days: int = 30) -> list[DayPoint]:
     """One point a day for the last ``days`` days (local dates), oldest first."""
     today = timezone.localdate()
     start = today - dt.timedelta(days=days - 1)
@@ -140,14 +144,26 @@ def earnings_over_time(user, days: int = 30) -> list[DayPoint]:
         .annotate(v=Sum("views"), d=Sum("downloads"))
         .order_by()
     )
-    for row in stats:
-        if row["day"] in points:
-            points[row["day"]].views = row["v"] or 0
-            points[row["day"]].downloads = row["d"] or 0
+    for stat in stats:
+        if stat["day"] in points:
+            points[stat["day"]].views = stat["v"] or 0
+            points[stat["day"]].downloads = stat["d"] or 0
     return list(points.values())
 
 
-def earnings_totals(user) -> dict:
+class EarningsTotals(TypedDict):
+    balance: int
+    earned: int
+    withdrawable: int
+    pending: int
+    paid: int
+    views: int
+    downloads: int
+    count: int
+
+
+def earnings_totals(user: User) -> EarningsTotals:
+    """The uploader's totals: coins earned, held, paid out; views and downloads."""
     wallet = Wallet.objects.filter(user_id=user.pk).first()
     sums = LedgerEntry.objects.filter(wallet__user_id=user.pk).aggregate(
         earned=Coalesce(Sum("amount", filter=Q(kind="sale")), 0),
@@ -166,5 +182,7 @@ def earnings_totals(user) -> dict:
         "withdrawable": _withdrawable(wallet) if wallet else 0,
         "pending": pending.aggregate(s=Coalesce(Sum("amount"), 0))["s"],
         "paid": paid.aggregate(s=Coalesce(Sum("amount"), 0))["s"],
-        **docs,
+        "views": docs["views"],
+        "downloads": docs["downloads"],
+        "count": docs["count"],
     }

@@ -1,4 +1,4 @@
-// Document page: live conversion status, and 展开阅读全文.
+// Document page: live conversion status, and the "read the full text" button.
 (function () {
   "use strict";
   function watch(el, onDone) {
@@ -11,15 +11,21 @@
           label.textContent = s.status_label;
           var bar = el.querySelector(".status-progress");
           if (bar && s.page_count) { bar.max = s.page_count; bar.value = s.pages_ready; }
-          if (s.pages) { showPages(s.pages, s.page_count); }
+          if (s.pages) { showPages(s.pages); }
           if (s.done) { onDone(s); } else { setTimeout(poll, 1500); }
         })
         .catch(function () { setTimeout(poll, 4000); });
     }
     poll();
   }
+  // The template renders the translated alt text and caption with a "{n}" where the page
+  // number goes (the last one: a title may contain "{n}" too).
+  function fill(format, number) {
+    var at = format.lastIndexOf("{n}");
+    return format.slice(0, at) + number + format.slice(at + 3);
+  }
   // Pages rendered so far appear while the rest are still being converted.
-  function showPages(pages, total) {
+  function showPages(pages) {
     var box = document.getElementById("early-pages");
     if (!box) { return; }
     pages.forEach(function (p) {
@@ -30,12 +36,12 @@
       fig.dataset.number = p.number;
       var img = document.createElement("img");
       img.src = p.url;
-      img.alt = box.dataset.title + "_第" + p.number + "页";
+      img.alt = fill(box.dataset.altFormat, p.number);
       img.width = p.width;
       img.height = p.height;
       var cap = document.createElement("figcaption");
       cap.className = "page-counter";
-      cap.textContent = "第" + p.number + "页 / 共" + total + "页";
+      cap.textContent = fill(box.dataset.captionFormat, p.number);
       fig.appendChild(img);
       fig.appendChild(cap);
       var next = Array.prototype.find.call(box.children, function (c) {

@@ -1,5 +1,10 @@
 """``openwenku coins``: grant, deduct, show a balance, audit the ledger."""
 
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Sum
@@ -8,11 +13,14 @@ from openwenku.market import services
 from openwenku.market.models import LedgerEntry, Wallet
 from openwenku.market.selectors import balance_of, earned_available
 
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
+
 
 class Command(BaseCommand):
     help = "Grant or deduct coins (with a reason), show a balance, or audit the ledger."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         for name, text in (("grant", "add coins"), ("deduct", "take coins away")):
             p = sub.add_parser(name, help=f"{text} (a ledger entry with a reason)")
@@ -24,13 +32,13 @@ class Command(BaseCommand):
         p.add_argument("user")
         sub.add_parser("audit", help="check every wallet equals the sum of its entries")
 
-    def _user(self, username: str):
+    def _user(self, username: str) -> User:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no such user: {username}")
         return user
 
-    def handle(self, *args, action, **opts):
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
         if action in ("grant", "deduct"):
             if opts["amount"] <= 0:
                 raise CommandError("amount must be a positive number")

@@ -1,0 +1,61 @@
+"""The market's state changes (coins, purchases, downloads, rewards,
+withdrawals, pricing), one module per capability so each stays small.
+
+- ``coins``: coins coming in (grants, rewards, later recharges) and an
+  operator's grants and deductions;
+- ``purchases``: buying a document, refunds;
+- ``downloads``: daily download caps, download and view statistics;
+- ``rewards``: the upload reward and the daily sign-in;
+- ``withdrawals``: holding earned coins for payout, an operator's decision;
+- ``pricing``: who may set a price, an operator's lock;
+- ``idempotency``: the keys that make a retried request harmless;
+- ``errors``: the market's refusals (``ApplicationError`` subclasses).
+
+Each change is one transaction; wallets are locked through
+``ledger.lock_wallets`` (ascending id) after any other row the service locks.
+The names below are re-exported so callers may keep writing
+``from openwenku.market import services`` / ``services.purchase_create``.
+"""
+
+from .coins import coins_add, coins_grant
+from .downloads import download_record, stats_record_view
+from .errors import (
+    AlreadySignedIn,
+    DownloadLimitReached,
+    IdempotencyConflict,
+    InsufficientCoins,
+    MarketRefused,
+)
+from .idempotency import new_idempotency_key
+from .pricing import pricing_set
+from .purchases import PurchaseResult, purchase_create, purchase_refund
+from .rewards import signin_claim, upload_reward_grant
+from .withdrawals import (
+    WithdrawalResult,
+    withdrawal_approve,
+    withdrawal_reject,
+    withdrawal_request,
+)
+
+__all__ = [
+    "AlreadySignedIn",
+    "DownloadLimitReached",
+    "IdempotencyConflict",
+    "InsufficientCoins",
+    "MarketRefused",
+    "PurchaseResult",
+    "WithdrawalResult",
+    "coins_add",
+    "coins_grant",
+    "download_record",
+    "new_idempotency_key",
+    "pricing_set",
+    "purchase_create",
+    "purchase_refund",
+    "signin_claim",
+    "stats_record_view",
+    "upload_reward_grant",
+    "withdrawal_approve",
+    "withdrawal_reject",
+    "withdrawal_request",
+]
