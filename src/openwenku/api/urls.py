@@ -3,8 +3,10 @@
 Endpoints never build an error body: whatever refuses raises, and
 ``application_error`` answers ``{"code": …, "detail": …}`` plus the error's
 machine-readable extras, with the error's status (``core.errors``). Django's
-and ninja's own refusals, and the bare ``ValueError`` some services still
-raise, are mapped here too, under generic codes.
+and ninja's own refusals (``Http404``, ``PermissionDenied``, authentication,
+request validation) and a bare ``ValueError`` are mapped here too, under
+generic codes (``not_found``, ``forbidden``, ``needs_login``,
+``invalid_request``, ``invalid``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from openwenku.core.errors import (
     TooManyRequests,
 )
 
-from . import documents, legacy, market, search
+from . import documents, market, search
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -74,14 +76,11 @@ def as_application_error(exc: Exception) -> ApplicationError:
         if exc.status_code == 429:
             return TooManyRequests()
         return ApplicationError(code="error", status=exc.status_code)
-    legacy_error = legacy.as_application_error(exc)
-    if legacy_error is not None:
-        return legacy_error
     if isinstance(exc, PydanticValidationError):
         raise exc  # an answer that does not fit its schema is our bug: a 500, not a 400
     assert isinstance(exc, ValueError)
-    # A service that still says "invalid" with a bare ValueError: its message, code "invalid".
-    return ApplicationError(str(exc) or None, code="invalid")
+    # A bare ValueError from below: "invalid", with no internal text shown to people.
+    return ApplicationError(_("The request is not valid."), code="invalid")
 
 
 def application_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
@@ -97,6 +96,5 @@ for refusal in (
     RequestInvalid,
     HttpError,
     ValueError,
-    *legacy.REFUSALS,
 ):
     api.add_exception_handler(refusal, application_error)
