@@ -60,12 +60,11 @@ def test_pricing_someone_elses_document_is_forbidden(users):
     assert doc.price == 3
 
 
-def test_an_invalid_price_is_a_400_with_a_code(users):
+def test_an_invalid_price_answers_the_services_code(users):
     doc = make_doc(users["uploader"], price=3)
     url = f"/api/market/documents/{doc.pk}/pricing"
     response = _client(users["uploader"]).put(url, {"price": -1}, content_type=JSON)
-    assert response.status_code == 400
-    assert set(response.json()) >= {"code", "detail"}
+    assert _refusal(response, 400, "price_negative")["detail"] == "The price cannot be negative."
 
 
 def test_insufficient_coins_is_402_with_balance_and_price(users):
