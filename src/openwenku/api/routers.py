@@ -45,7 +45,7 @@ def document_out(request: HttpRequest, d: Document) -> dict:
         "url": request.build_absolute_uri(d.get_absolute_url()),
         "status": d.status,
         "status_label": status_label(d),
-        "error": d.failure_reason or None,
+        "error": d.failure_message or None,
         "format": d.format,
         "page_count": d.page_count,
         "pages_ready": d.pages_ready,

@@ -20,7 +20,8 @@ import zipfile
 from dataclasses import dataclass
 
 import olefile
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.documents import formats
@@ -71,11 +72,17 @@ def sniff_file(path: str | os.PathLike, claimed_ext: str = "") -> Sniffed:
 def _with_note(result: Sniffed, ext: str) -> Sniffed:
     if not ext or _EXT_FORMAT.get(ext) == result.format:
         return result
-    note = _NOTE % {"ext": ext, "name": formats.BY_CODE[result.format].name}
-    return dataclasses.replace(result, note=note)
+    return dataclasses.replace(result, note=_note(ext, formats.BY_CODE[result.format].name))
 
 
-_NOTE = _("The file name ends in .%(ext)s but the content is %(name)s; it was handled as such.")
+def _render_note(ext: str, name: str | Promise) -> str:
+    return gettext(
+        "The file is named .%(ext)s, but its content is another type (%(name)s); "
+        "it was handled as what it really is."
+    ) % {"ext": ext, "name": name}
+
+
+_note = lazy(_render_note, str)  # rendered when shown, in the reader's language
 
 
 def _corrupt(ext: str) -> UnsupportedFile:
