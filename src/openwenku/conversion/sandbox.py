@@ -1,11 +1,16 @@
 """Run a foreign-file converter with hard limits.
 
-Every converter process gets: a new session (so the whole process group can be
-killed), a wall-clock timeout, an address-space limit, and, when bubblewrap is
-available, a private view of the file system holding only the system
-libraries, fonts and its own scratch directory, with no network at all. A
+Every converter process gets a new session (so the whole process group can be
+killed), a wall-clock timeout, an address-space limit, no core dumps and a
+minimal environment (``limits``, ``base_env``, ``popen``). LibreOffice and
+pandoc, which follow links a document names, also run, when bubblewrap is
+available, in a private view of the file system holding only the system
+libraries, fonts and their own scratch directory, with no network at all: a
 hostile document can then neither fetch a URL nor read a local path it names
-(another user's upload, /etc/passwd), whatever the converter does.
+(another user's upload, /etc/passwd). The page renderer and OCR are our own
+Python (render.py, ocr.py) reading a PDF we already hold, and run with the
+limits but outside bubblewrap. ``run`` waits for a converter that writes a file
+and exits; child.py talks to the ones that report as they work.
 """
 
 from __future__ import annotations

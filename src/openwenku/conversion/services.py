@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +33,9 @@ from openwenku.documents.signals import (
 )
 
 from .errors import ConversionError
+from .ocr import merge
 from .signals import conversion_requested
+from .text import normalise
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
 
 
-def _lease_until() -> timezone.datetime:
+def _lease_until() -> datetime:
     return timezone.now() + timedelta(seconds=settings.OPENWENKU["LEASE_SECONDS"])
 
 
@@ -100,7 +103,7 @@ def conversion_record_format(*, document: Document, format: str) -> None:
 def conversion_reset_output(*, document: Document) -> None:
     """A re-run (after a crash mid-way) starts from nothing for this document."""
     for page in DocumentPage.objects.filter(document=document):
-        if page.image:
+        if page.image.name:
             default_storage.delete(page.image.name)
     DocumentPage.objects.filter(document=document).delete()
     for field in ("pdf", "cover"):
@@ -164,7 +167,7 @@ def conversion_publish(
     Sends ``document_published`` after commit (search indexes it, the market
     rewards the uploader, OCR is queued for pages that need it).
     """
-    pdf_name = _save_file(f"pdf/{document.storage_key.hex[:2]}/{os.urandom(16).hex()}.pdf", pdf)
+    pdf_name = _save_file(f"pdf/{document.storage_key.hex[:2]}/{uuid.uuid4().hex}.pdf", pdf)
     with transaction.atomic():
         updated = Document.objects.filter(pk=document.pk, lease_owner=worker_id).update(
             status=Document.Status.READY,
@@ -223,9 +226,6 @@ def conversion_retry(*, document_ids: list[int]) -> int:
 
 def conversion_record_ocr(*, document: Document, number: int, text: str | None) -> bool:
     """Merge OCR text into page ``number`` (None: nothing found); True if it gained text."""
-    from .ocr import merge
-    from .text import normalise
-
     page = DocumentPage.objects.filter(document=document, number=number).first()
     if page is None:
         return False

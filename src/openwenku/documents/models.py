@@ -40,7 +40,7 @@ class Document(models.Model):
         UNPUBLISHED = "unpublished", _("Unpublished")
 
     # One member per entry of the format registry (documents/formats.py), e.g. DOCX = "docx".
-    Format = models.TextChoices(  # type: ignore[misc]  # built from the registry
+    Format = models.TextChoices(  # type: ignore[call-overload]  # built from the registry
         "Format", [(code.upper(), (code, label)) for code, label in formats.choices()]
     )
 

@@ -17,15 +17,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from openwenku.conversion import ocr_pipeline, pipeline
 from openwenku.documents import services
 from openwenku.documents.models import Document
 
-# The category model, wherever it lives, without importing an app above this one.
-Category = Document._meta.get_field("category").related_model
+# The category model, reached through Document so that conversion imports no app
+# above it (Category is moving from discovery into documents; then import it).
+Category: Any = Document._meta.get_field("category").related_model
 
 
 def iter_files(paths: list[str]) -> Iterator[Path]:
@@ -39,7 +39,7 @@ def iter_files(paths: list[str]) -> Iterator[Path]:
             yield path
 
 
-def find_category(spec: str) -> Model:
+def find_category(spec: str) -> Any:
     """``办公文档/工作总结``, ``办公文档 > 工作总结``, a slug or an id."""
     node = Category.objects.filter(slug=spec).first()
     if node is None and spec.isdigit():
@@ -94,7 +94,7 @@ class Command(BaseCommand):
             )
 
     def _import_one(
-        self, path: Path, owner: Any, node: Model | None, price: int, wait: bool
+        self, path: Path, owner: Any, node: Any, price: int, wait: bool
     ) -> dict[str, Any]:
         row: dict[str, Any] = {"path": str(path), "id": None}
         if not path.is_file():
