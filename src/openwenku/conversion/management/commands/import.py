@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openwenku.conversion import ocr_pipeline, pipeline
 from openwenku.documents import services
@@ -89,7 +90,11 @@ class Command(BaseCommand):
             bar.close()
         if failures:
             self.stderr.write(
-                _("%(failed)d of %(total)d file(s) failed or were refused")
+                ngettext(
+                    "%(failed)d of %(total)d file failed or was refused",
+                    "%(failed)d of %(total)d files failed or were refused",
+                    len(files),
+                )
                 % {"failed": failures, "total": len(files)}
             )
 
