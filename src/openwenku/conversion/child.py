@@ -20,7 +20,7 @@ import select
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +133,6 @@ class Child:
             if line.strip():
                 yield json.loads(line)
 
-    def discard_buffer(self) -> None:
-        self._buf = b""
-
     def read(self, timeout: float) -> dict[str, Any]:
         """The next message, waiting at most ``timeout`` seconds for it."""
         deadline = time.monotonic() + timeout
@@ -154,8 +151,3 @@ def wait_readable(children: Sequence[Child], timeout: float) -> list[Child]:
     by_fd = {child.fileno(): child for child in children}
     ready = select.select(list(by_fd), [], [], max(0.0, timeout))[0]
     return [by_fd[fd] for fd in ready]
-
-
-def kill_all(children: Iterable[Child]) -> None:
-    for child in children:
-        child.kill()
