@@ -64,11 +64,11 @@ def test_corpus_file(row, member, quick_limits):
                 assert CJK_FONT.search(fh.read()), "CJK text not drawn with a CJK font"
     elif expected == "encrypted":
         assert status == "failed"
-        assert "密码" in document.failure_reason
+        assert document.failure_code == "encrypted", document.failure_reason
     else:
         assert status in ("ready", "failed")
         if status == "failed":
-            assert document.failure_reason
-            assert "内部错误" not in document.failure_reason
+            assert document.failure_reason and document.failure_code
+            assert document.failure_code != "internal", document.failure_reason
         else:
             assert document.pages.count() == document.page_count >= 1

@@ -89,7 +89,8 @@ def test_hostile_file_that_hangs_libreoffice_does_not_stop_the_next(member, tmp_
     finally:
         stop(worker)
     assert fresh(hostile).status == "failed"
-    assert "超时" in fresh(hostile).failure_reason
+    assert fresh(hostile).failure_code == "timeout"
+    assert "timed out" in fresh(hostile).failure_reason
     assert_complete(normal)
 
 

@@ -1,7 +1,7 @@
 """Content sniffing (openwenku.conversion.sniff) over the shared corpus and hostile input.
 
-Pure Python, no database: runs with or without pytest-django
-(``pytest tests/conversion/test_sniff.py -p no:django``).
+No database; the refusals' messages are read in English through Django's
+translation, their codes checked directly.
 
 Encrypted corpus rows sniff cannot flag, and why:
 - every PDF row: a PDF with /Encrypt may use an empty user password and open
@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from openwenku.conversion.sniff import FORMATS, Sniffed, UnsupportedFile, sniff_file
 
@@ -107,13 +108,14 @@ def test_broken_corpus_file_sniffs_or_is_refused_quickly(row):
     result, elapsed = _timed_sniff(path, _ext(path))
     assert elapsed < 2
     if isinstance(result, UnsupportedFile):
-        assert result.reason
+        assert result.code and result.reason
         assert _real_type(row) is None
     else:
         assert result.format in FORMATS
         if _real_type(row):  # misnamed: the real type wins and the user is told
             assert result.format == _real_type(row)
-            assert result.note.startswith(f"文件扩展名为 .{_ext(path)}，但内容是")
+            with translation.override("en"):
+                assert str(result.note).startswith(f"The file is named .{_ext(path)}, but")
 
 
 @pytest.mark.parametrize(
@@ -142,7 +144,11 @@ def test_misnamed_corpus_files_carry_a_note():
         pytest.skip("corpus file missing")
     result = sniff_file(path, "pdf")
     assert result.format == "txt"
-    assert result.note == "文件扩展名为 .pdf，但内容是纯文本，已按实际类型处理"
+    with translation.override("en"):
+        assert result.note == (
+            "The file is named .pdf, but its content is another type (plain text); "
+            "it was handled as what it really is."
+        )
 
 
 def test_empty_zip_named_xlsx_is_a_corrupt_workbook():
@@ -151,7 +157,9 @@ def test_empty_zip_named_xlsx_is_a_corrupt_workbook():
         pytest.skip("corpus file missing")
     with pytest.raises(UnsupportedFile) as info:
         sniff_file(path, "xlsx")
-    assert info.value.reason == "文件已损坏：不是有效的 Excel 工作簿"
+    assert info.value.code == "corrupt"
+    with translation.override("en"):
+        assert info.value.reason == "The file is damaged: it is not a valid Excel workbook."
 
 
 # --- synthetic ------------------------------------------------------------------
@@ -166,7 +174,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 def test_zero_byte_file(tmp_path):
     with pytest.raises(UnsupportedFile) as info:
         sniff_file(_write(tmp_path, "a.docx", b""), "docx")
-    assert info.value.reason == "文件为空（0 字节）"
+    assert info.value.code == "empty"
 
 
 def test_missing_file_is_unsupported_not_oserror(tmp_path):
@@ -177,20 +185,22 @@ def test_missing_file_is_unsupported_not_oserror(tmp_path):
 @pytest.mark.parametrize(
     ("data", "label"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "PNG 图片"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64), "JPEG 图片"),
-        (b"MZ\x90\x00\x03\x00\x00\x00" + bytes(120), "可执行程序"),
-        (b"\x7fELF\x02\x01\x01" + bytes(64), "可执行程序"),
-        (b"Rar!\x1a\x07\x01\x00" + bytes(32), "RAR 压缩包"),
-        (b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(32), "7z 压缩包"),
-        (b"\x1f\x8b\x08\x00" + bytes(32), "gzip 压缩包"),
-        (b"\x00\x00\x00\x20ftypisom" + bytes(32), "视频文件"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64), "JPEG image"),
+        (b"MZ\x90\x00\x03\x00\x00\x00" + bytes(120), "executable program"),
+        (b"\x7fELF\x02\x01\x01" + bytes(64), "executable program"),
+        (b"Rar!\x1a\x07\x01\x00" + bytes(32), "RAR archive"),
+        (b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(32), "7z archive"),
+        (b"\x1f\x8b\x08\x00" + bytes(32), "gzip archive"),
+        (b"\x00\x00\x00\x20ftypisom" + bytes(32), "video file"),
     ],
 )
 def test_known_non_documents_are_named(tmp_path, data, label):
     with pytest.raises(UnsupportedFile) as info:
         sniff_file(_write(tmp_path, "upload.doc", data), "doc")
-    assert info.value.reason == f"不支持的文件类型：{label}"
+    assert info.value.code == "unsupported_format"
+    with translation.override("en"):
+        assert info.value.reason == f"Unsupported file type: {label}."
 
 
 def test_unknown_binary_is_refused(tmp_path):
@@ -198,7 +208,9 @@ def test_unknown_binary_is_refused(tmp_path):
     data = bytes(rnd.randrange(256) for _ in range(4096))
     with pytest.raises(UnsupportedFile) as info:
         sniff_file(_write(tmp_path, "x.txt", data), "txt")
-    assert "二进制" in info.value.reason
+    assert info.value.code == "unsupported_format"
+    with translation.override("en"):
+        assert "binary" in info.value.reason
 
 
 GB_TEXT = "中华人民共和国宪法规定，国家尊重和保障人权。“社会主义制度”是根本制度——禁止破坏。\n"
@@ -253,9 +265,13 @@ def test_utf8_character_cut_at_the_head_boundary(tmp_path):
 def test_rtf_named_doc_gets_a_note(tmp_path):
     path = _write(tmp_path, "report.doc", b"\xef\xbb\xbf  {\\rtf1\\ansi Hello}")
     result = sniff_file(path, "doc")
-    assert result == Sniffed(
-        "rtf", False, note="文件扩展名为 .doc，但内容是 RTF 文档，已按实际类型处理"
-    )
+    with translation.override("en"):
+        assert result == Sniffed(
+            "rtf",
+            False,
+            note="The file is named .doc, but its content is another type (RTF document); "
+            "it was handled as what it really is.",
+        )
 
 
 def test_pdf_after_junk_and_no_note_for_matching_ext(tmp_path):
@@ -295,11 +311,17 @@ def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> 
 def test_plain_zip_and_docx_named_doc(tmp_path):
     with pytest.raises(UnsupportedFile) as info:
         sniff_file(_write(tmp_path, "a.zip", _zip({"readme.txt": b"hi"})), "docx")
-    assert info.value.reason == "不支持的文件类型：ZIP 压缩包"
+    assert info.value.code == "unsupported_format"
+    with translation.override("en"):
+        assert info.value.reason == "Unsupported file type: ZIP archive."
     docx = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
     result = sniff_file(_write(tmp_path, "a.doc", docx), "doc")
     assert result.format == "docx"
-    assert result.note == "文件扩展名为 .doc，但内容是 Word 文档，已按实际类型处理"
+    with translation.override("en"):
+        assert result.note == (
+            "The file is named .doc, but its content is another type (Word document); "
+            "it was handled as what it really is."
+        )
 
 
 def test_epub_with_drm_is_encrypted(tmp_path):

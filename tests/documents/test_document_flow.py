@@ -120,9 +120,11 @@ def test_encrypted_upload_fails_with_password_message(member_client):
     run_worker()
     document = Document.objects.get(pk=doc_id)
     assert document.status == "failed"
-    assert "密码" in document.failure_reason
-    # The uploader sees why on the document page; nobody else sees the page at all.
-    assert "密码" in member_client.get(f"/doc/{doc_id}.html").content.decode()
+    assert document.failure_code == "encrypted"
+    assert "password" in document.failure_reason  # the English text, for operators
+    # The uploader sees why on the document page, in their language (from the code);
+    # nobody else sees the page at all.
+    assert document.failure_message in member_client.get(f"/doc/{doc_id}.html").content.decode()
 
 
 def test_zero_byte_and_unsupported_are_refused_at_upload(member_client, tmp_path):

@@ -38,7 +38,11 @@ def test_import_folder_with_wait(tmp_path, member, categories):
         for line in out.getvalue().splitlines()
     }
     assert rows["追踪.pdf"]["status"] == "ready" and rows["追踪.pdf"]["pages"] == 14
-    assert rows["加密.docx"]["status"] == "failed" and "密码" in rows["加密.docx"]["error"]
+    assert rows["加密.docx"]["status"] == "failed" and rows["加密.docx"]["code"] == "encrypted"
+    assert (
+        rows["加密.docx"]["error"]
+        == Document.objects.get(pk=rows["加密.docx"]["id"]).failure_message
+    )
     assert rows["空文件.txt"]["status"] == "refused" and rows["空文件.txt"]["id"] is None
     doc = Document.objects.get(pk=rows["追踪.pdf"]["id"])
     assert doc.price == 3 and doc.category.name == "毕业论文" and doc.owner.username == "wangxm"

@@ -5,7 +5,8 @@ system Python, whose ``uno`` module (package python3-uno) talks to the office.
 It has no dependency on the project: it starts ``soffice`` with a private
 profile, connects over a pipe, then converts one file per request line:
 
-    → {"in": "/abs/in.docx", "out": "/abs/out.pdf", "format": "docx"}
+    → {"in": "/abs/in.txt", "out": "/abs/out.pdf", "format": "txt",
+       "filter": "Text (encoded)", "filter_options": "UTF8,LF,,,"}   (filter: optional)
     ← {"ok": true} | {"error": "load" | "export" | "...", "detail": "..."}
 
 Documents load hidden, read-only, with link updates and macros off. If the
@@ -93,8 +94,11 @@ def convert(desktop, request):
         prop("MacroExecutionMode", NEVER_EXECUTE),
         prop("Silent", True),
     ]
-    if request.get("format") == "txt":
-        load += [prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8,LF,,,")]
+    if request.get("filter"):
+        load += [
+            prop("FilterName", request["filter"]),
+            prop("FilterOptions", request.get("filter_options", "")),
+        ]
     try:
         doc = desktop.loadComponentFromURL(in_url, "_blank", 0, tuple(load))
     except Exception as exc:  # IllegalArgumentException, IOException: unreadable file

@@ -1,37 +1,38 @@
 """Warm LibreOffice instances, one per worker process (a worker slot).
 
 An instance is Debian's python3 running lo_bridge.py, which keeps one
-``soffice`` alive with its own profile, inside the converter sandbox. The
-worker sends one file at a time. The instance is replaced after
-LO_MAX_CONVERSIONS conversions (LibreOffice grows: ~86 MB to ~450 MB over
-130 files), when it crashes, and when a conversion times out (its whole
-process group is killed). Start-up (~1 s) is paid once per instance instead of
-once per file.
+``soffice`` alive with its own profile, inside the converter sandbox; the
+worker talks to it over the JSON-lines protocol of child.py and sends one file
+at a time. The instance is replaced after LO_MAX_CONVERSIONS conversions
+(LibreOffice grows: ~86 MB to ~450 MB over 130 files), when it crashes, and
+when a conversion times out (its whole process group is killed). Start-up
+(~1 s) is paid once per instance instead of once per file. office.py decides
+what to do when an instance fails (a cold retry, or a failed document).
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
-import json
 import logging
 import os
-import select
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 
 from . import sandbox
+from .child import Child, ChildExited, ChildTimeout
 from .fonts import font_env
+from .lo_profile import write_profile
 
 logger = logging.getLogger(__name__)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 _BRIDGE = Path(__file__).with_name("lo_bridge.py")
+_START_TIMEOUT = 60
 
 
 class InstanceCrashed(Exception):
@@ -72,25 +73,18 @@ def _uno_importable() -> bool:
 class OfficeInstance:
     def __init__(self, root: Path):
         self.root = root
-        self.proc: subprocess.Popen | None = None
+        self.child: Child | None = None
         self.conversions = 0
         self.io = root / "io"
-        self._buf = b""
 
     # -- lifecycle -------------------------------------------------------------
     def start(self) -> None:
         conf = settings.OPENWENKU
         self.stop()
-        (self.root / "profile" / "user").mkdir(parents=True)
+        write_profile(self.root / "profile")
         self.io.mkdir()
-        from .office import registry_xml
-
-        (self.root / "profile" / "user" / "registrymodifications.xcu").write_text(
-            registry_xml(), encoding="utf-8"
-        )
         bridge = self.root / "lo_bridge.py"
         shutil.copyfile(_BRIDGE, bridge)
-        env = font_env(self.root)
         cmd = [
             SYSTEM_PYTHON,
             str(bridge),
@@ -98,79 +92,74 @@ class OfficeInstance:
             (self.root / "profile").as_uri(),
             f"owk{uuid.uuid4().hex[:12]}",
         ]
-        use_sandbox = sandbox.bubblewrap_available(conf["SANDBOX"])
-        if use_sandbox:
-            cmd = sandbox.sandboxed(cmd, workdir=self.root)
-        self.proc = subprocess.Popen(
+        self.child = Child(
             cmd,
-            cwd=self.root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**sandbox.base_env(self.root), **env},
-            preexec_fn=sandbox._limits(conf["WORKER_MEMORY_MB"] * 1024 * 1024),
+            workdir=self.root,
+            memory_bytes=conf["WORKER_MEMORY_MB"] * 1024 * 1024,
+            isolated=sandbox.bubblewrap_available(conf["SANDBOX"]),
+            env=font_env(self.root),
+            interactive=True,
         )
-        self._buf = b""
         self.conversions = 0
-        msg = self._read(60)
+        try:
+            msg = self.child.read(_START_TIMEOUT)
+        except ChildTimeout as exc:
+            self.stop()
+            raise InstanceTimeout(exc.seconds) from None
+        except ChildExited:
+            msg = {}
         if not msg.get("ready"):
             self.stop()
             raise InstanceCrashed(msg.get("fatal", "LibreOffice did not start"))
         logger.info("LibreOffice instance ready in %s", self.root)
 
     def stop(self) -> None:
-        if self.proc is not None:
-            sandbox.kill_group(self.proc)
-            self.proc = None
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
         shutil.rmtree(self.root, ignore_errors=True)
 
     @property
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        return self.child is not None and self.child.alive
 
     @property
     def pid(self) -> int | None:
-        return self.proc.pid if self.proc else None
+        return self.child.pid if self.child else None
 
-    # -- protocol --------------------------------------------------------------
-    def _read(self, timeout: float) -> dict:
-        assert self.proc and self.proc.stdout
-        fd = self.proc.stdout.fileno()
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise InstanceTimeout(timeout)
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
-                raise InstanceTimeout(timeout)
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                raise InstanceCrashed("LibreOffice exited")
-            self._buf += chunk
-        line, self._buf = self._buf.split(b"\n", 1)
-        return json.loads(line)
+    # -- conversion --------------------------------------------------------------
+    def convert(
+        self,
+        source: Path,
+        fmt: str,
+        timeout: float,
+        *,
+        office_filter: tuple[str, str] | None = None,
+    ) -> Path:
+        """Convert ``source`` to PDF; the result lives in this instance's io dir.
 
-    def convert(self, source: Path, fmt: str, timeout: float) -> Path:
-        """Convert ``source`` to PDF; the result lives in this instance's io dir."""
+        ``office_filter`` is the import filter and its options, when the file's
+        name is not enough for LibreOffice to pick it.
+        """
         if not self.alive or self.conversions >= settings.OPENWENKU["LO_MAX_CONVERSIONS"]:
             self.stop()
             self.start()
+        assert self.child is not None
         for leftover in self.io.iterdir():
             leftover.unlink()
         work = self.io / f"document.{source.suffix.lstrip('.') or fmt}"
         shutil.copyfile(source, work)
         out = self.io / "document.pdf"
-        request = {"in": str(work), "out": str(out), "format": fmt}
         try:
-            assert self.proc and self.proc.stdin
-            self.proc.stdin.write((json.dumps(request) + "\n").encode())
-            self.proc.stdin.flush()
-            reply = self._read(timeout)
-        except InstanceTimeout:
+            request = {"in": str(work), "out": str(out), "format": fmt}
+            if office_filter:
+                request["filter"], request["filter_options"] = office_filter
+            self.child.send(request)
+            reply = self.child.read(timeout)
+        except ChildTimeout as exc:
             self.stop()
-            raise
-        except (InstanceCrashed, BrokenPipeError, OSError) as exc:
+            raise InstanceTimeout(exc.seconds) from None
+        except ChildExited as exc:
             self.stop()
             raise InstanceCrashed(str(exc)) from None
         self.conversions += 1

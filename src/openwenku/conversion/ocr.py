@@ -3,10 +3,10 @@
 Which pages: those whose text layer is (nearly) empty, extracts as garbage
 (private-use or replacement characters, Latin-1 mojibake of CJK), or that are
 mostly an image with little text. rapidocr's bundled PP-OCR models run offline
-in a child process (``python -m openwenku.conversion.ocr PDF PAGES…``) with
-the same memory and time limits as the renderer; it prints one JSON line per
-page. OCR never delays the document page: it starts after publication and
-only adds text.
+in a child process (``python -m openwenku.conversion.ocr PDF PAGES…``, driven
+by ocr_pipeline.py through child.py) with its own memory limit and a deadline
+per page; it prints one JSON line per page. OCR never delays the document
+page: it starts after publication and only adds text.
 """
 
 from __future__ import annotations

@@ -1,31 +1,31 @@
-"""Run OCR over a published document's pages that need it (see ocr.py)."""
+"""Run OCR over a published document's pages that need it (see ocr.py).
+
+The OCR engine runs in a child process (child.py) with its own memory limit,
+in a scratch directory holding a copy of the PDF. A page that hangs or crashes
+the engine is skipped (its text stays as it was) and a new child resumes after
+it, so one bad page never blocks the rest. Re-runnable: only pages still
+flagged ``needs_ocr`` are read.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import select
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Sum
-from django.db.models.functions import Length
 
 from openwenku.documents.models import Document, DocumentPage
-from openwenku.documents.signals import document_text_changed, send_after_commit
 
-from . import sandbox
-from .ocr import merge
-from .text import normalise
+from . import services
+from .child import Child, ChildExited, ChildTimeout, python_env, python_module
 
 logger = logging.getLogger(__name__)
+
+# Loading the models takes a few seconds before the first page.
+MODEL_LOAD_SECONDS = 30
 
 
 def ocr_document(document_id: int) -> int:
@@ -46,18 +46,11 @@ def ocr_document(document_id: int) -> int:
         with document.pdf.open("rb") as src, open(pdf, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
         gained = 0
-        for number, text in _run(pdf, numbers):
-            gained += _store(document, number, text)
+        for number, text in _recognise(pdf, numbers, scratch):
+            gained += services.conversion_record_ocr(document=document, number=number, text=text)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    with transaction.atomic():
-        total = (
-            DocumentPage.objects.filter(document=document).aggregate(n=Sum(Length("text")))["n"]
-            or 0
-        )
-        Document.objects.filter(pk=document.pk).update(text_chars=total)
-        if gained:
-            send_after_commit(document_text_changed, document.pk)
+    services.conversion_finish_ocr(document=document, pages_gained=gained)
     return gained
 
 
@@ -67,51 +60,26 @@ def _scratch_root() -> Path:
     return root
 
 
-def _store(document: Document, number: int, text: str | None) -> int:
-    page = DocumentPage.objects.filter(document=document, number=number).first()
-    if page is None:
-        return 0
-    if text:
-        page.text = normalise(merge(page.text, text))
-        page.text_source = DocumentPage.TextSource.OCR
-    elif not page.text:
-        page.text_source = DocumentPage.TextSource.NONE
-    page.needs_ocr = False
-    page.save(update_fields=["text", "text_source", "needs_ocr"])
-    return 1 if text else 0
-
-
-def _run(pdf: Path, numbers: list[int]):
+def _recognise(pdf: Path, numbers: list[int], workdir: Path) -> Iterator[tuple[int, str | None]]:
     """Yield (page, text or None) for each page; a hung or crashing page is skipped."""
     conf = settings.OPENWENKU
     pending = list(numbers)
     while pending:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "openwenku.conversion.ocr", str(pdf), *map(str, pending)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=sandbox._limits(conf["OCR_MEMORY_MB"] * 1024 * 1024),
-        )
-        # Loading the models takes a few seconds before the first page.
-        timeout, buf = conf["OCR_PAGE_TIMEOUT"] + 30, b""
-        try:
+        with Child(
+            python_module("openwenku.conversion.ocr", str(pdf), *map(str, pending)),
+            workdir=workdir,
+            memory_bytes=conf["OCR_MEMORY_MB"] * 1024 * 1024,
+            env=python_env(),
+        ) as child:
+            timeout = conf["OCR_PAGE_TIMEOUT"] + MODEL_LOAD_SECONDS
             while pending:
-                ready = select.select([proc.stdout.fileno()], [], [], timeout)[0]
-                chunk = os.read(proc.stdout.fileno(), 1 << 16) if ready else b""
-                if not chunk:
-                    why = "timeout" if not ready else f"exit {proc.wait()}"
-                    logger.warning("OCR of %s page %s failed: %s", pdf, pending[0], why)
+                try:
+                    msg = child.read(timeout)
+                except (ChildTimeout, ChildExited) as exc:
+                    logger.warning("OCR of %s page %s failed: %s", pdf, pending[0], exc)
                     yield pending.pop(0), None
                     break
-                buf += chunk
-                while b"\n" in buf:
-                    line, buf = buf.split(b"\n", 1)
-                    msg = json.loads(line)
-                    if msg["page"] in pending:
-                        pending.remove(msg["page"])
-                        yield msg["page"], msg.get("text") or None
+                if msg["page"] in pending:
+                    pending.remove(msg["page"])
+                    yield msg["page"], msg.get("text") or None
                 timeout = conf["OCR_PAGE_TIMEOUT"]
-        finally:
-            sandbox.kill_group(proc)
-        time.sleep(0)

@@ -1,4 +1,8 @@
-"""A stand-in image for a page that could not be rendered."""
+"""A stand-in image for a page that could not be rendered.
+
+Its text is drawn in the site's default language (the worker's), with a CJK
+font when fontconfig finds one.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 
@@ -41,7 +46,8 @@ def placeholder_page(path: Path, number: int, width: int) -> tuple[int, int]:
     draw.rectangle([8, 8, width - 9, height - 9], outline="#cccccc", width=2)
     draw.text(
         (width // 2, height // 2),
-        f"第{number}页无法显示（原文件此页已损坏）",
+        _("Page %(number)d cannot be shown (this page of the original file is damaged)")
+        % {"number": number},
         fill="#888888",
         font=font,
         anchor="mm",

@@ -1,11 +1,16 @@
 """Run a foreign-file converter with hard limits.
 
-Every converter process gets: a new session (so the whole process group can be
-killed), a wall-clock timeout, an address-space limit, and, when bubblewrap is
-available, a private view of the file system holding only the system
-libraries, fonts and its own scratch directory, with no network at all. A
+Every converter process gets a new session (so the whole process group can be
+killed), a wall-clock timeout, an address-space limit, no core dumps and a
+minimal environment (``limits``, ``base_env``, ``popen``). LibreOffice and
+pandoc, which follow links a document names, also run, when bubblewrap is
+available, in a private view of the file system holding only the system
+libraries, fonts and their own scratch directory, with no network at all: a
 hostile document can then neither fetch a URL nor read a local path it names
-(another user's upload, /etc/passwd), whatever the converter does.
+(another user's upload, /etc/passwd). The page renderer and OCR are our own
+Python (render.py, ocr.py) reading a PDF we already hold, and run with the
+limits but outside bubblewrap. ``run`` waits for a converter that writes a file
+and exits; child.py talks to the ones that report as they work.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import resource
 import shutil
 import signal
 import subprocess
+import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +75,6 @@ _bwrap_checked: dict[str, bool] = {}
 def _bwrap_works(path: str) -> bool:
     # Some containers forbid user namespaces; fall back to limits only.
     if path not in _bwrap_checked:
-        import tempfile
-
         with tempfile.TemporaryDirectory() as probe:
             try:
                 ok = (
@@ -103,8 +109,14 @@ def sandboxed(cmd: list[str], *, workdir: Path) -> list[str]:
     return wrapped + cmd
 
 
-def _limits(memory_bytes: int | None):
-    def apply():
+def limits(memory_bytes: int | None) -> Callable[[], None]:
+    """The ``preexec_fn`` of every converter: a new session, a memory cap, no core dumps.
+
+    The new session makes the child the leader of its own process group, so
+    :func:`kill_group` takes its grandchildren (soffice, pandoc) down with it.
+    """
+
+    def apply() -> None:
         os.setsid()
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -128,6 +140,30 @@ def base_env(workdir: Path) -> dict[str, str]:
     }
 
 
+def popen(
+    cmd: list[str],
+    *,
+    workdir: Path,
+    memory_bytes: int | None = None,
+    sandbox: bool = False,
+    env: dict[str, str] | None = None,
+    stdin: int | None = subprocess.DEVNULL,
+    stderr: int | None = subprocess.PIPE,
+) -> subprocess.Popen[bytes]:
+    """Start ``cmd`` with the limits, the minimal environment and, if asked, the sandbox."""
+    if sandbox:
+        cmd = sandboxed(cmd, workdir=workdir)
+    return subprocess.Popen(
+        cmd,
+        cwd=workdir,
+        env={**base_env(workdir), **(env or {})},
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        preexec_fn=limits(memory_bytes),
+    )
+
+
 def run(
     cmd: list[str],
     *,
@@ -137,22 +173,13 @@ def run(
     sandbox: bool = False,
     env: dict[str, str] | None = None,
 ) -> Completed:
-    """Run ``cmd``; on timeout kill its whole process group and raise Timeout."""
-    import time
+    """Run ``cmd`` to completion; on timeout kill its whole process group and raise Timeout.
 
-    if sandbox:
-        cmd = sandboxed(cmd, workdir=workdir)
-    full_env = {**base_env(workdir), **(env or {})}
+    For converters that write a file and exit (cold soffice, pandoc); children
+    that talk while they work use :mod:`.child`.
+    """
     started = time.monotonic()
-    proc = subprocess.Popen(
-        cmd,
-        cwd=workdir,
-        env=full_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=_limits(memory_bytes),
-    )
+    proc = popen(cmd, workdir=workdir, memory_bytes=memory_bytes, sandbox=sandbox, env=env)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -170,7 +197,8 @@ def run(
     )
 
 
-def kill_group(proc: subprocess.Popen) -> None:
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill ``proc`` and everything it started (its session), then reap it."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired, ValueError):

@@ -5,7 +5,8 @@ and breaks ties the bytes cannot settle (Kingsoft WPS vs Word).  Written for
 hostile input: every read is bounded, ZIP members are never expanded past a small
 cap, XML is searched as bytes and never parsed, OLE streams are never materialised
 beyond the file's own size, and every failure surfaces as :class:`UnsupportedFile`
-carrying a reason users can read.
+carrying a stable code and a reason users can read. Format names and the
+extensions that claim a format come from the format registry (documents/formats.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ import zipfile
 from dataclasses import dataclass
 
 import olefile
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from openwenku.documents import formats
+
+from .errors import UnsupportedFile
 
 _HEAD_BYTES = 1 << 20  # read from the start of every file, never more
 _NUL_WINDOW = 64 << 10  # a NUL in here means binary (UTF-16/32 aside)
@@ -34,44 +42,17 @@ class Sniffed:
     format: str  # one of FORMATS
     encrypted: bool  # True when opening needs a password
     encoding: str | None = None  # txt only: a codec name Python accepts
-    note: str = ""  # set when the claimed extension disagrees with the content
+    # Set when the claimed extension disagrees with the content (translatable).
+    note: str | Promise = ""
 
 
-class UnsupportedFile(Exception):
-    """The file cannot be handled; ``reason`` is a Simplified Chinese sentence for users."""
+FORMATS = formats.CODES
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _table(spec: str) -> dict[str, str]:
-    """Parse ``"value: key key; value: key"`` into ``{key: value}``."""
-    pairs = (part.split(":") for part in spec.split(";"))
-    return {key: value.strip() for value, keys in pairs for key in keys.split()}
-
-
-# Format names shown in notes ("... 但内容是 RTF 文档 ...").
-_FORMAT_NAMES = _table(
-    "PDF 文档: pdf; Word 97-2003 文档: doc; Word 文档: docx; WPS/Works 文字文档: wps;"
-    "RTF 文档: rtf; OpenDocument 文本文档: odt; 纯文本: txt; PowerPoint 97-2003 演示文稿: ppt;"
-    "PowerPoint 演示文稿: pptx; OpenDocument 演示文稿: odp; Excel 97-2003 工作簿: xls;"
-    "Excel 工作簿: xlsx; OpenDocument 电子表格: ods; EPUB 电子书: epub"
-)
-FORMATS = frozenset(_FORMAT_NAMES)
-
-
-# Extensions naming a format, or a variant the converters treat alike.
-_EXT_FORMAT = {f: f for f in FORMATS} | _table(
-    "doc: dot; docx: docm dotx dotm; xls: xlt et ett; xlsx: xlsm xlsb xltx xltm;"
-    "ppt: pps pot dps dpt; pptx: pptm ppsx ppsm potx potm; wps: wpt; odt: ott odm;"
-    "ods: ots; odp: otp; txt: text csv tsv md log"
-)
-# What a corrupt file claimed to be ("文件已损坏：不是有效的 Word 文档").
-_KIND_LABELS = _table(
-    "Word 文档: doc docx; WPS 文字文档: wps; Excel 工作簿: xls xlsx; PowerPoint 演示文稿: ppt pptx;"
-    "OpenDocument 文档: odt ods odp; EPUB 电子书: epub; PDF 文档: pdf"
-)
+# Extension → format code, variants included (.docm is docx, .et is xls).
+_EXT_FORMAT = {ext: f.code for ext, f in formats.BY_EXTENSION.items()}
+# Formats with a structure sniffing can find broken: a damaged file claiming one of
+# these is "not a valid <kind>". Text and RTF have none to speak of.
+_STRUCTURED = formats.CODES - {"rtf", "txt"}
 
 
 def sniff_file(path: str | os.PathLike, claimed_ext: str = "") -> Sniffed:
@@ -82,7 +63,7 @@ def sniff_file(path: str | os.PathLike, claimed_ext: str = "") -> Sniffed:
     except UnsupportedFile:
         raise
     except OSError as exc:
-        raise UnsupportedFile("无法读取文件，请重新上传") from exc
+        raise UnsupportedFile("unreadable") from exc
     except Exception as exc:  # hostile input must never escape as anything else
         raise _corrupt(ext) from exc
     return _with_note(result, ext)
@@ -91,17 +72,28 @@ def sniff_file(path: str | os.PathLike, claimed_ext: str = "") -> Sniffed:
 def _with_note(result: Sniffed, ext: str) -> Sniffed:
     if not ext or _EXT_FORMAT.get(ext) == result.format:
         return result
-    name = _FORMAT_NAMES[result.format]
-    gap = " " if name[0].isascii() else ""
-    note = f"文件扩展名为 .{ext}，但内容是{gap}{name}，已按实际类型处理"
-    return dataclasses.replace(result, note=note)
+    return dataclasses.replace(result, note=_note(ext, formats.BY_CODE[result.format].name))
+
+
+def _render_note(ext: str, name: str | Promise) -> str:
+    return gettext(
+        "The file is named .%(ext)s, but its content is another type (%(name)s); "
+        "it was handled as what it really is."
+    ) % {"ext": ext, "name": name}
+
+
+_note = lazy(_render_note, str)  # rendered when shown, in the reader's language
 
 
 def _corrupt(ext: str) -> UnsupportedFile:
-    label = _KIND_LABELS.get(_EXT_FORMAT.get(ext, ""))
-    if label:
-        return UnsupportedFile(f"文件已损坏：不是有效的 {label}")
-    return UnsupportedFile("文件已损坏：无法识别文件结构")
+    claimed = _EXT_FORMAT.get(ext, "")
+    if claimed in _STRUCTURED:
+        return UnsupportedFile("corrupt", kind=formats.BY_CODE[claimed].kind)
+    return UnsupportedFile("corrupt_structure")
+
+
+def _unsupported(label: str | Promise) -> UnsupportedFile:
+    return UnsupportedFile("unsupported_format", label=label)
 
 
 def _sniff(path: str, ext: str) -> Sniffed:
@@ -109,7 +101,7 @@ def _sniff(path: str, ext: str) -> Sniffed:
         size = os.fstat(f.fileno()).st_size
         head = f.read(_HEAD_BYTES)
     if not head:
-        raise UnsupportedFile("文件为空（0 字节）")
+        raise UnsupportedFile("empty")
     if head.startswith(_OLE_MAGIC):
         return _sniff_ole(path, ext, size)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -123,53 +115,56 @@ def _sniff(path: str, ext: str) -> Sniffed:
         return Sniffed("doc", False)
     label = _binary_label(head)
     if label:
-        raise UnsupportedFile(f"不支持的文件类型：{label}")
+        raise _unsupported(label)
     return _sniff_text(head, complete=len(head) >= size)
 
 
 # --- known non-documents ------------------------------------------------------
 
-_MAGIC = (
-    ("可执行程序", (b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")),
-    ("PNG 图片", (b"\x89PNG\r\n\x1a\n",)),
-    ("JPEG 图片", (b"\xff\xd8\xff",)),
-    ("GIF 图片", (b"GIF87a", b"GIF89a")),
-    ("TIFF 图片", (b"II*\x00", b"MM\x00*")),
-    ("Photoshop 图像", (b"8BPS",)),
-    ("音频文件", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"fLaC", b"OggS", b"MThd")),
-    ("视频文件", (b"\x1a\x45\xdf\xa3", b"FLV\x01", b"\x30\x26\xb2\x75\x8e\x66\xcf\x11")),
-    ("7z 压缩包", (b"7z\xbc\xaf\x27\x1c",)),
-    ("RAR 压缩包", (b"Rar!\x1a\x07",)),
-    ("gzip 压缩包", (b"\x1f\x8b",)),
-    ("压缩包", (b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"MSCF")),
-    ("SQLite 数据库", (b"SQLite format 3\x00",)),
-    ("DjVu 文档", (b"AT&TFORM",)),
-    ("CHM 帮助文件", (b"ITSF",)),
+_EXECUTABLE = _("executable program")
+_AUDIO = _("audio file")
+_VIDEO = _("video file")
+_MAGIC: tuple[tuple[Promise, tuple[bytes, ...]], ...] = (
+    (_EXECUTABLE, (b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")),
+    (_("PNG image"), (b"\x89PNG\r\n\x1a\n",)),
+    (_("JPEG image"), (b"\xff\xd8\xff",)),
+    (_("GIF image"), (b"GIF87a", b"GIF89a")),
+    (_("TIFF image"), (b"II*\x00", b"MM\x00*")),
+    (_("Photoshop image"), (b"8BPS",)),
+    (_AUDIO, (b"ID3", b"\xff\xfb", b"\xff\xf3", b"fLaC", b"OggS", b"MThd")),
+    (_VIDEO, (b"\x1a\x45\xdf\xa3", b"FLV\x01", b"\x30\x26\xb2\x75\x8e\x66\xcf\x11")),
+    (_("7z archive"), (b"7z\xbc\xaf\x27\x1c",)),
+    (_("RAR archive"), (b"Rar!\x1a\x07",)),
+    (_("gzip archive"), (b"\x1f\x8b",)),
+    (_("compressed archive"), (b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"MSCF")),
+    (_("SQLite database"), (b"SQLite format 3\x00",)),
+    (_("DjVu document"), (b"AT&TFORM",)),
+    (_("CHM help file"), (b"ITSF",)),
 )
-_RIFF_LABELS = {b"WEBP": "WebP 图片", b"WAVE": "音频文件", b"AVI ": "视频文件"}
+_RIFF_LABELS = {b"WEBP": _("WebP image"), b"WAVE": _AUDIO, b"AVI ": _VIDEO}
 _HEIF_BRANDS = (b"heic", b"heix", b"heif", b"mif1", b"msf1", b"avif")
 
 
-def _binary_label(head: bytes) -> str | None:
+def _binary_label(head: bytes) -> Promise | None:
     """Name well-known non-document formats, or None."""
     for label, magics in _MAGIC:
         if head.startswith(magics):
             return label
     binary = b"\x00" in head[:64]  # guards the short, text-like signatures below
     if head.startswith(b"MZ") and binary:
-        return "可执行程序"
+        return _EXECUTABLE
     if head.startswith((b"CAJ", b"HN", b"KDH ")) and binary:
-        return "CAJ 文档（知网格式）"
+        return _("CAJ document (CNKI format)")
     if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":
-        return "BMP 图片"
+        return _("BMP image")
     if re.match(rb"BZh[1-9]1AY&SY", head):
-        return "bzip2 压缩包"
+        return _("bzip2 archive")
     if head.startswith(b"RIFF"):
-        return _RIFF_LABELS.get(head[8:12], "音视频文件")
+        return _RIFF_LABELS.get(head[8:12], _("audio or video file"))
     if head[4:8] == b"ftyp":
-        return "HEIC/AVIF 图片" if head[8:12] in _HEIF_BRANDS else "视频文件"
+        return _("HEIC/AVIF image") if head[8:12] in _HEIF_BRANDS else _VIDEO
     if head[0x8001:0x8006] == b"CD001":
-        return "光盘映像（ISO）"
+        return _("disc image (ISO)")
     return None
 
 
@@ -249,7 +244,7 @@ def _classify_ole(ole: _BoundedOleFile, ext: str) -> Sniffed:
         return Sniffed("ppt", drm or _ppt_encrypted(ole))
     if ole.exists("CONTENTS") or ole.exists("MatOST"):  # Microsoft Works word processor
         return Sniffed("wps", False)
-    raise UnsupportedFile(_ole_unsupported_reason(ole))
+    raise _ole_unsupported(ole)
 
 
 def _word_encrypted(ole: _BoundedOleFile, ext: str) -> bool:
@@ -282,12 +277,20 @@ def _ppt_encrypted(ole: _BoundedOleFile) -> bool:
     return len(user) >= 16 and struct.unpack_from("<I", user, 12)[0] == 0xF3D1C4DF
 
 
-_OLE_OTHERS = {"VisioDocument": "Visio 绘图", "Quill": "Publisher 出版物", "FileHeader": "HWP 文档"}
+_VISIO = _("Visio drawing")
+_OLE_OTHERS = {
+    "VisioDocument": _VISIO,
+    "Quill": _("Publisher publication"),
+    "FileHeader": _("HWP document"),
+}
 
 
-def _ole_unsupported_reason(ole: _BoundedOleFile) -> str:
-    label = next((v for k, v in _OLE_OTHERS.items() if ole.exists(k)), "无法识别的 Office 复合文档")
-    return f"不支持的文件类型：{label}"
+def _ole_unsupported(ole: _BoundedOleFile) -> UnsupportedFile:
+    label = next(
+        (v for k, v in _OLE_OTHERS.items() if ole.exists(k)),
+        _("unrecognised Office compound document"),
+    )
+    return _unsupported(label)
 
 
 # --- ZIP containers: OOXML, OpenDocument, EPUB --------------------------------
@@ -307,7 +310,7 @@ def _sniff_zip(path: str, ext: str) -> Sniffed:
         if not endrec:
             raise zipfile.BadZipFile("no end of central directory")
         if endrec[zipfile._ECD_SIZE] > _MAX_CENTRAL_DIR:
-            raise UnsupportedFile("不支持的文件：压缩包内的文件数量过多")
+            raise UnsupportedFile("too_many_files")
         with zipfile.ZipFile(path) as zf:
             return _classify_zip(zf, ext)
     except UnsupportedFile:
@@ -342,7 +345,7 @@ def _classify_zip(zf: zipfile.ZipFile, ext: str) -> Sniffed:
         return Sniffed(fmt, False)  # macro-enabled and .xlsb variants included
     if fmt:
         raise _corrupt(fmt)
-    raise UnsupportedFile(_zip_unsupported_reason(names, ext))
+    raise _zip_unsupported(names, ext)
 
 
 def _epub_without_mimetype(names: set[str]) -> bool:
@@ -359,16 +362,16 @@ def _epub_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
     return b"xmlenc#" in _read_member(zf, "META-INF/encryption.xml")
 
 
-def _zip_unsupported_reason(names: set[str], ext: str) -> str:
+def _zip_unsupported(names: set[str], ext: str) -> UnsupportedFile:
     if "OFD.xml" in names:
-        return "不支持的文件类型：OFD 版式文档"
+        return _unsupported(_("OFD fixed-layout document"))
     if any(n.endswith(".fdseq") for n in names):
-        return "不支持的文件类型：XPS 文档"
+        return _unsupported(_("XPS document"))
     if any(n.startswith("visio/") for n in names):
-        return "不支持的文件类型：Visio 绘图"
-    if not names and _EXT_FORMAT.get(ext) in _KIND_LABELS:
-        return _corrupt(ext).reason  # an empty archive named like a document
-    return "不支持的文件类型：ZIP 压缩包"
+        return _unsupported(_VISIO)
+    if not names and _EXT_FORMAT.get(ext) in _STRUCTURED:
+        return _corrupt(ext)  # an empty archive named like a document
+    return _unsupported(_("ZIP archive"))
 
 
 # --- plain text ---------------------------------------------------------------
@@ -407,6 +410,9 @@ _CP1250_ONLY = bytes(
 _CENTRAL_EUROPEAN = re.compile(rb"[A-Za-z][" + re.escape(_CP1250_ONLY) + rb"]")
 
 
+_UNKNOWN_BINARY = _("unrecognised binary file")
+
+
 def _sniff_text(head: bytes, complete: bool) -> Sniffed:
     encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
     if encoding and _mostly_decodes(head, encoding, complete):
@@ -416,9 +422,9 @@ def _sniff_text(head: bytes, complete: bool) -> Sniffed:
         encoding = _bomless_utf16(sample)
         if encoding:
             return Sniffed("txt", False, encoding)
-        raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件")
+        raise _unsupported(_UNKNOWN_BINARY)
     if len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > len(sample) // 10:
-        raise UnsupportedFile("不支持的文件类型：无法识别的二进制文件")
+        raise _unsupported(_UNKNOWN_BINARY)
     if _mostly_decodes(head, "utf-8", complete):
         return Sniffed("txt", False, "utf-8")
     if _looks_gb18030(head, complete):

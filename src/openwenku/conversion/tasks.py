@@ -1,3 +1,9 @@
+"""The conversion app's background tasks (Django's Tasks API, database backend).
+
+Payloads are document ids; both tasks are safe to run twice. They are queued
+by conversion's receivers (receivers.py) and by the recovery sweep.
+"""
+
 from django_tasks import task
 
 from . import ocr_pipeline, pipeline

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.text import human_size
 
+from . import failures, formats
+
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=30, unique=True)
@@ -85,21 +87,10 @@ class Document(models.Model):
         # Taken off the site by its uploader or an operator; kept for buyers and records.
         UNPUBLISHED = "unpublished", _("Unpublished")
 
-    class Format(models.TextChoices):
-        PDF = "pdf", "PDF"
-        DOC = "doc", "DOC"
-        DOCX = "docx", "DOCX"
-        WPS = "wps", "WPS"
-        RTF = "rtf", "RTF"
-        ODT = "odt", "ODT"
-        TXT = "txt", "TXT"
-        PPT = "ppt", "PPT"
-        PPTX = "pptx", "PPTX"
-        ODP = "odp", "ODP"
-        XLS = "xls", "XLS"
-        XLSX = "xlsx", "XLSX"
-        ODS = "ods", "ODS"
-        EPUB = "epub", "EPUB"
+    # One member per entry of the format registry (documents/formats.py), e.g. DOCX = "docx".
+    Format = models.TextChoices(  # type: ignore[call-overload]  # built from the registry
+        "Format", [(code.upper(), (code, label)) for code, label in formats.choices()]
+    )
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -136,6 +127,9 @@ class Document(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED, db_index=True
     )
     failure_reason = models.TextField(_("failure reason"), blank=True)
+    # Why it failed, as a stable code (documents/failures.py): shown to the uploader
+    # in their language. failure_reason keeps the English text for operators.
+    failure_code = models.CharField(_("failure code"), max_length=32, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     pages_ready = models.PositiveIntegerField(_("pages ready"), default=0)
     text_chars = models.PositiveIntegerField(_("text characters"), default=0)
@@ -194,6 +188,11 @@ class Document(models.Model):
     @property
     def size_display(self) -> str:
         return human_size(self.size)
+
+    @property
+    def failure_message(self) -> str:
+        """Why the conversion failed, in the reader's language."""
+        return failures.failure_message(self)
 
     @property
     def format_label(self) -> str:

@@ -12,7 +12,7 @@ def status_label(document: Document) -> str:
             "total": document.page_count,
         }
     if document.status == Document.Status.FAILED:
-        return _("Failed: %(reason)s") % {"reason": document.failure_reason}
+        return _("Failed: %(reason)s") % {"reason": document.failure_message}
     return str(document.get_status_display())
 
 
@@ -24,6 +24,6 @@ def status_payload(document: Document) -> dict:
         "status_label": status_label(document),
         "page_count": document.page_count,
         "pages_ready": document.pages_ready,
-        "error": document.failure_reason or None,
+        "error": document.failure_message or None,
         "done": document.status in (Document.Status.READY, Document.Status.FAILED),
     }

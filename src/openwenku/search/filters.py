@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.documents import formats
 from openwenku.documents.models import Category
 from openwenku.documents.selectors import category_descendant_ids
 
@@ -20,14 +21,7 @@ FORMAT_GROUPS: dict[str, tuple[str, ...]] = {
     "txt": ("txt",),
     "epub": ("epub",),
 }
-FORMAT_LABELS = {
-    "doc": "DOC",
-    "ppt": "PPT",
-    "xls": "XLS",
-    "pdf": "PDF",
-    "txt": "TXT",
-    "epub": "EPUB",
-}
+FORMAT_LABELS = formats.family_labels()  # one filter choice per family of formats
 PAGE_RANGES = {
     "1-5": (1, 5),
     "6-20": (6, 20),

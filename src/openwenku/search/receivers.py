@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from openwenku.conversion.signals import worker_process_started
 from openwenku.documents import signals
 
-from . import services
+from . import analysis, services
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,14 @@ def _safely(service, document_id: int) -> None:
         logger.exception("search index update failed for document %s", document_id)
 
 
+def on_worker_started(sender, **kwargs) -> None:
+    """Every converted document is indexed: load the segmenter as the worker starts."""
+    analysis.warm_up()
+
+
 def connect() -> None:
     signals.document_published.connect(on_published, dispatch_uid="search.published")
     signals.document_text_changed.connect(on_text_changed, dispatch_uid="search.text_changed")
     signals.document_changed.connect(on_changed, dispatch_uid="search.changed")
     signals.document_removed.connect(on_removed, dispatch_uid="search.removed")
+    worker_process_started.connect(on_worker_started, dispatch_uid="search.warm_up")

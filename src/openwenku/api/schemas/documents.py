@@ -55,7 +55,7 @@ class DocumentOut(Schema):
 
     @staticmethod
     def resolve_error(obj: Document) -> str | None:
-        return obj.failure_reason or None
+        return obj.failure_message or None
 
     @staticmethod
     def resolve_tags(obj: Document) -> list[str]:

@@ -4,6 +4,9 @@
 converting one document at a time on its own warm LibreOffice; a process that
 dies is replaced. Several ``openwenku worker`` commands on several machines
 share one PostgreSQL queue (rows are claimed with SELECT … SKIP LOCKED).
+Each process runs the recovery sweep (recovery.py) every ``--sweep-interval``
+seconds and sends ``worker_process_started`` as it starts (search loads its
+word segmenter then, not in the middle of the first document).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django_tasks_db.management.commands.db_worker import Command as DBWorkerCom
 
 from openwenku.conversion import lo_pool
 from openwenku.conversion.recovery import sweep
+from openwenku.conversion.signals import worker_process_started
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +39,11 @@ def _sweeper(stop: threading.Event, interval: float) -> None:
             close_old_connections()
 
 
-def _warm_up() -> None:
-    """Every converted document is indexed for search: load the segmenter now."""
-    from openwenku.search import analysis
-
-    try:
-        analysis.warm_up()
-    except Exception:
-        logger.exception("search analyser warm-up failed")
+def _announce_start() -> None:
+    """Tell other apps this process will convert, so they can get ready (in the background)."""
+    for receiver, result in worker_process_started.send_robust(sender=None):
+        if isinstance(result, Exception):
+            logger.error("worker start-up receiver %s failed", receiver, exc_info=result)
 
 
 class Command(DBWorkerCommand):
@@ -72,7 +73,7 @@ class Command(DBWorkerCommand):
             logger.exception("recovery sweep failed")
         thread = threading.Thread(target=_sweeper, args=(stop, sweep_interval), daemon=True)
         thread.start()
-        threading.Thread(target=_warm_up, daemon=True, name="warm-up").start()
+        threading.Thread(target=_announce_start, daemon=True, name="warm-up").start()
         try:
             super().handle(*args, **options)
         finally:

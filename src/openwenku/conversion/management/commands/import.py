@@ -1,25 +1,31 @@
 """``openwenku import``: bulk import of files and folders by an operator.
 
 Prints one JSON object per file on standard output (``path``, ``id``,
-``status``, and once known ``pages`` and ``error``), so scripts can follow it;
-a progress bar goes to standard error when it is a terminal.
+``status``, and once known ``pages``, ``error`` and the failure's ``code``), so
+scripts can follow it; a progress bar goes to standard error when it is a
+terminal. With ``--wait`` each file is converted (and OCR'd) in this process
+before the next, which is why the command belongs to the conversion app.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openwenku.conversion import ocr_pipeline, pipeline
 from openwenku.documents import services
 from openwenku.documents.models import Category, Document
 
 
-def iter_files(paths: list[str]):
+def iter_files(paths: list[str]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -30,7 +36,7 @@ def iter_files(paths: list[str]):
             yield path
 
 
-def find_category(spec: str) -> Category:
+def find_category(spec: str) -> Any:
     """``办公文档/工作总结``, ``办公文档 > 工作总结``, a slug or an id."""
     node = Category.objects.filter(slug=spec).first()
     if node is None and spec.isdigit():
@@ -43,7 +49,7 @@ def find_category(spec: str) -> Category:
                 break
             parent = node
     if node is None:
-        raise CommandError(f"no such category: {spec}")
+        raise CommandError(_("No such category: %(spec)s") % {"spec": spec})
     return node
 
 
@@ -65,7 +71,7 @@ class Command(BaseCommand):
         owner_user = self._owner(owner)
         node = find_category(category) if category else None
         if price < 0:
-            raise CommandError("--price must be 0 or more")
+            raise CommandError(_("--price must be 0 or more"))
         files = list(iter_files(paths))
         bar = self._progress(len(files))
         failures = 0
@@ -79,13 +85,23 @@ class Command(BaseCommand):
         if bar:
             bar.close()
         if failures:
-            self.stderr.write(f"{failures} of {len(files)} file(s) failed or were refused")
+            self.stderr.write(
+                ngettext(
+                    "%(failed)d of %(total)d file failed or was refused",
+                    "%(failed)d of %(total)d files failed or were refused",
+                    len(files),
+                )
+                % {"failed": failures, "total": len(files)}
+            )
 
-    def _import_one(self, path: Path, owner, node, price: int, wait: bool) -> dict:
-        row: dict = {"path": str(path), "id": None}
+    def _import_one(
+        self, path: Path, owner: Any, node: Any, price: int, wait: bool
+    ) -> dict[str, Any]:
+        row: dict[str, Any] = {"path": str(path), "id": None}
+        if not path.is_file():
+            message = _("Not a file, or it does not exist: %(path)s") % {"path": path}
+            return {**row, "status": "refused", "error": message}
         try:
-            if not path.is_file():
-                raise services.UploadRefused(f"不是文件或不存在：{path}")
             document = services.document_create(
                 owner=owner,
                 incoming=services.incoming_from_path(path),
@@ -93,9 +109,10 @@ class Command(BaseCommand):
                 price=price,
             )
         except services.UploadRefused as exc:
-            return {**row, "status": "refused", "error": exc.reason}
+            return {**row, "status": "refused", "error": str(exc)}
         except OSError as exc:
-            return {**row, "status": "refused", "error": f"无法读取文件：{exc.strerror}"}
+            message = _("The file could not be read: %(error)s") % {"error": exc.strerror}
+            return {**row, "status": "refused", "error": message}
         row["id"] = document.pk
         if wait:
             if pipeline.convert(document.pk) == Document.Status.READY:
@@ -104,8 +121,9 @@ class Command(BaseCommand):
         row["status"] = document.status
         if document.page_count:
             row["pages"] = document.page_count
-        if document.failure_reason:
-            row["error"] = document.failure_reason
+        if document.status == Document.Status.FAILED:
+            row["error"] = document.failure_message
+            row["code"] = document.failure_code
         return row
 
     def _owner(self, username: str | None):
@@ -113,11 +131,11 @@ class Command(BaseCommand):
         if username:
             user = User.objects.filter(username=username).first()
             if user is None:
-                raise CommandError(f"no such user: {username}")
+                raise CommandError(_("No such user: %(username)s") % {"username": username})
             return user
         user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if user is None:
-            raise CommandError("no operator account yet: pass --owner or run createsuperuser")
+            raise CommandError(_("No operator account yet: pass --owner or run createsuperuser"))
         return user
 
     def _progress(self, total: int):

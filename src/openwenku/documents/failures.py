@@ -1,0 +1,109 @@
+"""Why a file was refused or a conversion failed: a stable code and its message.
+
+The conversion app raises these (conversion/errors.py) and stores the code in
+``Document.failure_code``; the English text goes to ``failure_reason`` for
+operators and logs. Pages, JSON and the API show :func:`failure_message`, so
+an uploader reads why in their own language, whenever they look.
+
+Parameters a message needs are filled from the document and the settings at
+display time (the format's name, the limits), so the code alone is enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import formats
+
+if TYPE_CHECKING:
+    from .models import Document
+
+MESSAGES: dict[str, Promise] = {
+    # The file itself, told apart before any converter runs (sniffing).
+    "unreadable": _("The file could not be read; please upload it again."),
+    "empty": _("The file is empty (0 bytes)."),
+    "corrupt": _("The file is damaged: it is not a valid %(kind)s."),
+    "corrupt_structure": _("The file is damaged: its structure could not be recognised."),
+    "unsupported_format": _("Unsupported file type: %(label)s."),
+    "too_many_files": _("Unsupported file: the archive holds too many files."),
+    "encrypted": _(
+        "The file is password-protected and cannot be converted. "
+        "Remove the password and upload it again."
+    ),
+    # Converting it to PDF.
+    "not_convertible": _("The file is damaged or is not a valid %(kind)s; it cannot be converted."),
+    "timeout": _(
+        "The conversion timed out (over %(seconds)d seconds); "
+        "the file may be damaged or too complex."
+    ),
+    "converter_crashed": _("The converter exited abnormally; the file may be damaged."),
+    "crashed_twice": _(
+        "The file made the converter crash twice; it may be damaged or contain malicious content."
+    ),
+    "interrupted": _(
+        "The conversion was interrupted twice (the converter crashed or timed out); "
+        "the file may be damaged or contain malicious content."
+    ),
+    "epub_needs_pandoc": _(
+        "This site does not support EPUB e-books yet (pandoc is not installed on the server)."
+    ),
+    "epub_needs_sandbox": _(
+        "This site does not support EPUB e-books yet "
+        "(the conversion sandbox is not enabled on the server)."
+    ),
+    "epub_invalid": _("This is not a valid EPUB e-book; it cannot be read."),
+    # Reading the PDF and drawing its pages.
+    "pdf_invalid": _("This is not a valid PDF file; the file may be damaged."),
+    "pdf_unreadable": _("The PDF file is damaged and cannot be read."),
+    "no_pages": _("The document has no page that can be shown; the file may be damaged."),
+    "too_many_pages": _("The document has more pages than this site's limit of %(limit)d."),
+    "pages_broken": _("The file is damaged: none of its pages can be shown."),
+    "most_pages_broken": _("The file is damaged: most of its pages cannot be shown."),
+    "render_timeout": _("Drawing the pages timed out (over %(seconds)d seconds)."),
+    # Ours, not the file's.
+    "internal": _(
+        "An internal error happened during the conversion; the administrators have a "
+        "record of it. Please try again later."
+    ),
+}
+
+UNKNOWN_TYPE = _("unknown")
+
+
+def default_params(fmt: str = "") -> dict[str, Any]:
+    """What a message may need that the settings and the document's format tell."""
+    conf = settings.OPENWENKU
+    known = formats.get(fmt)
+    return {
+        "kind": known.kind if known else fmt.upper(),
+        "label": UNKNOWN_TYPE,
+        "limit": conf["MAX_PAGES"],
+        "seconds": conf["CONVERT_TIMEOUT"],
+    }
+
+
+def render(code: str, params: Mapping[str, Any] | None = None) -> str | None:
+    """The message of ``code`` in the active language, or None for an unknown code."""
+    message = MESSAGES.get(code)
+    if message is None:
+        return None
+    values = {
+        key: str(value) if isinstance(value, Promise) else value
+        for key, value in (params or {}).items()
+    }
+    text = str(message)
+    return text % values if "%(" in text else text
+
+
+def failure_message(document: Document) -> str:
+    """Why ``document`` failed, in the reader's language (rows from before codes: as stored)."""
+    code = document.failure_code
+    params = default_params(document.format)
+    if code == "render_timeout":
+        params["seconds"] = settings.OPENWENKU["RENDER_TIMEOUT"]
+    return (render(code, params) if code else None) or document.failure_reason
