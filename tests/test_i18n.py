@@ -54,7 +54,7 @@ DATA_ALLOW_LIST: dict[tuple[str, str], str] = {
     ("conversion/fonts.py", "*"): "font family names that documents ask for (宋体 …)",
     ("discovery/defaults.py", "*"): "the seed category tree: content an operator edits",
     ("documents/defaults.py", "*"): "the seed category tree, once it moves to documents",
-    ("conversion/sniff.py", "_COMMON_HANZI"): "frequent characters that tell text from binary",
+    ("documents/sniff.py", "_COMMON_HANZI"): "frequent characters that tell text from binary",
     ("search/analysis.py", "_UNITS"): "unit characters that join a number into one token",
 }
 

@@ -26,13 +26,13 @@ from django.conf import settings
 from django.db import connection
 
 from openwenku.documents.models import Document
+from openwenku.documents.sniff import Sniffed, sniff_file
 
 from . import office, pages, services
 from .errors import ConversionError
 from .ocr import needs_ocr
 from .pages import PageMessage
 from .placeholder import placeholder_page
-from .sniff import Sniffed, sniff_file
 from .text import normalise
 
 logger = logging.getLogger(__name__)

@@ -1,8 +1,9 @@
 """Put conversion and OCR work on the task queue when it is due.
 
-Listens to conversion's own ``conversion_requested`` and to documents'
-``document_published`` (both sent after commit): a published document whose
-pages lack a usable text layer gets its OCR queued.
+Listens to documents' ``document_uploaded`` and conversion's own
+``conversion_requested`` (a retry), which queue a conversion, and to
+``document_published``: a published document whose pages lack a usable text
+layer gets its OCR queued. All are sent after commit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from openwenku.documents.models import DocumentPage
-from openwenku.documents.signals import document_published
+from openwenku.documents.signals import document_published, document_uploaded
 
 from .signals import conversion_requested
 from .tasks import convert_document, ocr_document
@@ -30,5 +31,6 @@ def on_published(sender: object, document_id: int, **kwargs: Any) -> None:
 
 
 def connect() -> None:
+    document_uploaded.connect(on_conversion_requested, dispatch_uid="conversion.uploaded")
     conversion_requested.connect(on_conversion_requested, dispatch_uid="conversion.requested")
     document_published.connect(on_published, dispatch_uid="conversion.published")

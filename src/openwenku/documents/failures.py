@@ -1,6 +1,7 @@
 """Why a file was refused or a conversion failed: a stable code and its message.
 
-The conversion app raises these (conversion/errors.py) and stores the code in
+Sniffing at upload (documents/sniff.py) and the conversion pipeline raise
+:class:`ConversionError` with one of these codes; conversion stores the code in
 ``Document.failure_code``; the English text goes to ``failure_reason`` for
 operators and logs. Pages, JSON and the API show :func:`failure_message`, so
 an uploader reads why in their own language, whenever they look.
@@ -15,8 +16,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from openwenku.core.errors import ApplicationError
 
 from . import formats
 
@@ -107,3 +111,33 @@ def failure_message(document: Document) -> str:
     if code == "render_timeout":
         params["seconds"] = settings.OPENWENKU["RENDER_TIMEOUT"]
     return (render(code, params) if code else None) or document.failure_reason
+
+
+class ConversionError(ApplicationError):
+    """A file could not be converted, for a reason a person understands.
+
+    ``retryable`` says whether trying again later could succeed (a timeout may,
+    a password never will).
+    """
+
+    code = "conversion_failed"
+    status = 422
+
+    def __init__(self, code: str, *, retryable: bool = False, **params: Any) -> None:
+        super().__init__(MESSAGES[code], code=code, **params)
+        self.retryable = retryable
+
+    @property
+    def reason(self) -> str:
+        """The message in the active language (what the uploader reads now)."""
+        return self.message
+
+    @property
+    def diagnostic(self) -> str:
+        """The message in English, for operators and logs."""
+        with translation.override("en"):
+            return self.message
+
+
+class UnsupportedFile(ConversionError):
+    """Sniffing refused the file before any converter ran (see documents/sniff.py)."""

@@ -1,6 +1,6 @@
 """The file formats the site accepts: one entry per format, read by everyone.
 
-``Document.Format`` (the model's choices), sniffing (conversion/sniff.py: the
+``Document.Format`` (the model's choices), sniffing (documents/sniff.py: the
 names of formats and the extensions that claim them), conversion
 (conversion/office.py: what LibreOffice is told) and the search filters
 (search/filters.py: labels of the format groups) all read this table, so a new

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from openwenku.conversion.sniff import UnsupportedFile, sniff_file
 from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
 from openwenku.documents.models import Category
+from openwenku.documents.sniff import UnsupportedFile, sniff_file
 
 from . import signals
 from .models import Document, Tag
@@ -105,18 +105,13 @@ def document_create(
     price: int = 0,
     preview_pages: int | None = None,
 ) -> Document:
-    """Store an original privately and queue its conversion after commit.
+    """Store an original privately and announce it after commit (conversion queues it).
 
     The type comes from the content; a name that says otherwise is noted, and
     a file that is no document we can convert is refused with the reason.
     """
-    from openwenku.conversion.tasks import convert_document
-
     _check_size(incoming.size, incoming.name)
-    try:
-        _check_pricing(price, preview_pages)
-    except ValueError as exc:
-        raise UploadRefused(str(exc)) from None
+    _check_pricing(price, preview_pages)
     claimed_ext = Path(incoming.name).suffix.lower().lstrip(".")
     try:
         sniffed = sniff_file(incoming.path, claimed_ext)
@@ -145,7 +140,7 @@ def document_create(
         tag_names = tags or []
         if tag_names:
             document.tags.set([Tag.objects.get_or_create(name=n)[0] for n in tag_names])
-        transaction.on_commit(lambda: convert_document.enqueue(document.pk))
+        signals.send_after_commit(signals.document_uploaded, document.pk)
     return document
 
 
@@ -154,12 +149,8 @@ def document_create(
 MAX_PRICE = 100_000
 
 
-class PricingRefused(ApplicationError, ValueError):
-    """A price or a number of free pages outside the rules.
-
-    Also a ``ValueError``, so callers written before the error contract (which
-    caught ``ValueError``) keep catching it.
-    """
+class PricingRefused(ApplicationError):
+    """A price or a number of free pages outside the rules."""
 
     code = "pricing_invalid"
     default_message = _("This price is not allowed.")

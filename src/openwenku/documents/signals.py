@@ -1,13 +1,16 @@
 """What happens to documents, for other capabilities to follow.
 
 Each signal is sent after the change is committed, with ``document_id``.
-Search keeps its index in step with these; the market grants upload rewards on
+Conversion queues new uploads on ``document_uploaded``; search keeps its index
+in step with the others; the market grants upload rewards on
 ``document_published``. Receivers must be quick or enqueue work of their own.
 """
 
 from django.db import transaction
 from django.dispatch import Signal
 
+# A new original was stored: it waits for conversion (conversion queues it).
+document_uploaded = Signal()
 # A document became ready (first conversion, or a re-conversion finished).
 document_published = Signal()
 # Its text changed without a re-conversion (OCR added text to pages).

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openwenku.access import paywall
 from openwenku.access.policy import AccessDenied, Action, Reason
 from openwenku.access.selectors import document_for_reader, page_for_reader, visible_text
+from openwenku.core.errors import ApplicationError
 from openwenku.discovery.selectors import related_documents
 from openwenku.documents import selectors, services
 from openwenku.documents.forms import DocumentEditForm, UploadForm
@@ -193,8 +194,8 @@ def upload(request):
                     preview_pages=form.cleaned_data["preview_pages"],
                 )
             )
-        except services.UploadRefused as exc:
-            errors.append(exc.reason)
+        except ApplicationError as exc:  # refused upload, price outside the rules
+            errors.append(exc.message)
     if wants_json:
         code = 201 if created else 400
         return JsonResponse(

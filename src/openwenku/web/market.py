@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openwenku.access.policy import AccessDenied, Action, DocumentAccess, Reason, access_for
 from openwenku.access.selectors import document_for_reader
 from openwenku.accounts.throttling import client_ip
-from openwenku.core.errors import Forbidden, NotFound
+from openwenku.core.errors import ApplicationError, Forbidden, NotFound
 from openwenku.documents.models import Document
 from openwenku.market import selectors, services
 from openwenku.market.charts import earnings_chart
@@ -223,8 +223,8 @@ def pricing(request, pk: int):
                 lock=data.get("lock") if request.user.is_staff else None,
                 reason=data.get("reason", ""),
             )
-        except (services.MarketRefused, ValueError) as exc:
-            form.add_error(None, getattr(exc, "message", str(exc)))
+        except ApplicationError as exc:  # the operator's lock, a price outside the rules
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Price and free pages saved."))
             return redirect(document)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openwenku.conversion import ocr_pipeline, pipeline
+from openwenku.core.errors import ApplicationError
 from openwenku.documents import services
 from openwenku.documents.models import Category, Document
 
@@ -108,8 +109,8 @@ class Command(BaseCommand):
                 category=node,
                 price=price,
             )
-        except services.UploadRefused as exc:
-            return {**row, "status": "refused", "error": str(exc)}
+        except ApplicationError as exc:  # a refused file, a price outside the rules
+            return {**row, "status": "refused", "code": exc.code, "error": exc.message}
         except OSError as exc:
             message = _("The file could not be read: %(error)s") % {"error": exc.strerror}
             return {**row, "status": "refused", "error": message}

@@ -24,9 +24,8 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from openwenku.documents import formats
-
-from .errors import UnsupportedFile
+from . import formats
+from .failures import UnsupportedFile
 
 _HEAD_BYTES = 1 << 20  # read from the start of every file, never more
 _NUL_WINDOW = 64 << 10  # a NUL in here means binary (UTF-16/32 aside)

@@ -1,4 +1,4 @@
-"""Content sniffing (openwenku.conversion.sniff) over the shared corpus and hostile input.
+"""Content sniffing (openwenku.documents.sniff) over the shared corpus and hostile input.
 
 No database; the refusals' messages are read in English through Django's
 translation, their codes checked directly.
@@ -22,11 +22,9 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from openwenku.conversion.sniff import FORMATS, Sniffed, UnsupportedFile, sniff_file
+from openwenku.documents.sniff import FORMATS, Sniffed, UnsupportedFile, sniff_file
+from tests.shared import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-if not CORPUS.exists():
-    CORPUS = Path("/work/shared/corpus")
 MANIFEST = CORPUS / "MANIFEST.tsv"
 
 # What each manifest `kind` must sniff as.
