@@ -62,7 +62,7 @@ def test_chinese_docx_upload_to_document_page(member_client):
     assert f'<link rel="canonical" href="http://testserver/doc/{doc_id}.html">' in html
     assert '<meta name="description" content="' in html
 
-    # Page images only by the signed URL the page hands out (see market.paywall).
+    # Page images only by the signed URL the page hands out (see access.paywall).
     assert member_client.get(f"/doc/{doc_id}/page/1").status_code == 404
     image = member_client.get(_page_url(html, 1))
     assert image.status_code == 200

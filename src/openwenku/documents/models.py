@@ -111,7 +111,7 @@ class Document(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="documents", verbose_name=_("tags"))
     price = models.PositiveIntegerField(_("price (coins)"), default=0)
     # Pages anyone may preview; None means the site default for priced
-    # documents (all pages of a free one). See selectors.preview_limit().
+    # documents (all pages of a free one). See access.policy.preview_limit().
     preview_pages = models.PositiveIntegerField(_("free preview pages"), null=True, blank=True)
 
     # The original, stored privately.

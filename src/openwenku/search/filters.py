@@ -13,15 +13,11 @@ from openwenku.documents.selectors import category_descendant_ids
 
 from .planner import SORTS, SearchFilters
 
+# One filter choice per family of formats, from the registry.
 FORMAT_GROUPS: dict[str, tuple[str, ...]] = {
-    "doc": ("doc", "docx", "wps", "rtf", "odt"),
-    "ppt": ("ppt", "pptx", "odp"),
-    "xls": ("xls", "xlsx", "ods"),
-    "pdf": ("pdf",),
-    "txt": ("txt",),
-    "epub": ("epub",),
+    family.code: formats.family_formats(family.code) for family in formats.FAMILIES
 }
-FORMAT_LABELS = formats.family_labels()  # one filter choice per family of formats
+FORMAT_LABELS = formats.family_labels()
 PAGE_RANGES = {
     "1-5": (1, 5),
     "6-20": (6, 20),
