@@ -55,7 +55,8 @@ def reap_lost_tasks() -> list[str]:
         status="RUNNING", task_path__in=[CONVERT_PATH, OCR_PATH], started_at__lt=now - lease
     ).values_list("pk", "task_path", "args_kwargs", "started_at")
     for pk, path, args_kwargs, started_at in running:
-        doc = Document.objects.filter(pk=_document_id(args_kwargs)).first()
+        document_id = _document_id(args_kwargs)
+        doc = Document.objects.filter(pk=document_id).first() if document_id else None
         if path == CONVERT_PATH:
             still_held = (
                 doc is not None
@@ -65,7 +66,7 @@ def reap_lost_tasks() -> list[str]:
             )
             if still_held:
                 continue
-        elif started_at >= now - OCR_RUNNING_LIMIT:
+        elif started_at is None or started_at >= now - OCR_RUNNING_LIMIT:
             continue
         marked = DBTaskResult.objects.filter(pk=pk, status="RUNNING").update(
             status="FAILED",

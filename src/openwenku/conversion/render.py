@@ -117,10 +117,10 @@ def has_colour(image) -> bool:
     from PIL import ImageChops
 
     r, g, b = image.convert("RGB").split()
-    spread = max(
-        ImageChops.difference(r, g).getextrema()[1], ImageChops.difference(g, b).getextrema()[1]
-    )
-    return spread >= COLOUR_SPREAD
+    # A single band's extrema are two ints (min, max); the largest difference counts.
+    rg: tuple[int, int] = ImageChops.difference(r, g).getextrema()  # type: ignore[assignment]
+    gb: tuple[int, int] = ImageChops.difference(g, b).getextrema()  # type: ignore[assignment]
+    return max(rg[1], gb[1]) >= COLOUR_SPREAD
 
 
 def encode_page(image, out: Path, stem: str, *, picture: bool, quality: int, method: int) -> str:

@@ -51,7 +51,9 @@ class DescribeForm(forms.Form):
 
 
 class UploadForm(DescribeForm):
-    files = MultipleFileField(label=_("Files"))
+    # A declared field named like BaseForm.files (the uploads): the form metaclass
+    # takes it off the class, so the two never meet at run time.
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]
     price = forms.IntegerField(
         label=_("Price (coins)"),
         min_value=0,

@@ -5,22 +5,28 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
-from openwenku.documents.models import Category
-from openwenku.documents.sniff import UnsupportedFile, sniff_file
 
 from . import signals
-from .models import Document, Tag
+from .models import Category, Document, Tag
+from .sniff import UnsupportedFile, sniff_file
+
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
 
 MAX_TAGS = 10
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
@@ -49,9 +55,15 @@ class IncomingFile:
 
 
 def incoming_from_upload(upload: UploadedFile) -> IncomingFile:
+    """An upload streamed to disk by ``uploads.LimitedHashingUploadHandler`` (the
+    site's only upload handler: every upload is a temporary file), which also
+    hashed it on the way (``sha256``)."""
+    if not isinstance(upload, TemporaryUploadedFile):
+        raise TypeError("uploads are streamed to temporary files (FILE_UPLOAD_HANDLERS)")
     path = Path(upload.temporary_file_path())
     sha = getattr(upload, "sha256", None) or _sha256_of(path)
-    return IncomingFile(path=path, name=upload.name or "untitled", size=upload.size, sha256=sha)
+    size = upload.size if upload.size is not None else path.stat().st_size
+    return IncomingFile(path=path, name=upload.name or "untitled", size=size, sha256=sha)
 
 
 def incoming_from_path(path: Path) -> IncomingFile:
@@ -96,7 +108,7 @@ def clean_title(title: str, fallback: str) -> str:
 
 def document_create(
     *,
-    owner,
+    owner: User,
     incoming: IncomingFile,
     title: str = "",
     description: str = "",
@@ -178,10 +190,6 @@ def document_update_pricing(
     Who may do it is the caller's business (market.services.pricing_set checks
     the uploader, operators and an operator's lock). Raises PricingRefused.
     """
-    from django.db.models.functions import Now
-
-    from . import signals
-
     _check_pricing(price, preview_pages)
     with transaction.atomic():
         changed = Document.objects.filter(pk=document.pk).update(
@@ -242,9 +250,6 @@ def document_delete(*, document: Document) -> bool:
     A document that others have paid for cannot vanish from their history: it is
     unpublished instead (the database refuses the delete through PROTECT).
     """
-    from django.core.files.storage import default_storage
-    from django.db.models import ProtectedError
-
     names = [document.original.name, document.pdf.name, document.cover.name]
     names += list(document.pages.values_list("image", flat=True))
     pk = document.pk
@@ -256,5 +261,5 @@ def document_delete(*, document: Document) -> bool:
         document_unpublish(document=document)
         return False
     for name in filter(None, names):
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        transaction.on_commit(partial(default_storage.delete, name))
     return True

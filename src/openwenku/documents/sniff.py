@@ -305,10 +305,11 @@ _OOXML_PREFIXES = (("word/", "docx"), ("ppt/", "pptx"), ("xl/", "xlsx"))
 def _sniff_zip(path: str, ext: str) -> Sniffed:
     try:
         with open(path, "rb") as f:
-            endrec = zipfile._EndRecData(f)  # what ZipFile itself will trust
+            # Private, but exactly what ZipFile itself will trust.
+            endrec = zipfile._EndRecData(f)  # type: ignore[attr-defined]
         if not endrec:
             raise zipfile.BadZipFile("no end of central directory")
-        if endrec[zipfile._ECD_SIZE] > _MAX_CENTRAL_DIR:
+        if endrec[zipfile._ECD_SIZE] > _MAX_CENTRAL_DIR:  # type: ignore[attr-defined]
             raise UnsupportedFile("too_many_files")
         with zipfile.ZipFile(path) as zf:
             return _classify_zip(zf, ext)

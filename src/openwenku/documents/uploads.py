@@ -24,9 +24,10 @@ class LimitedHashingUploadHandler(TemporaryFileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self._size += len(raw_data)
         if self._size > self._limit:
+            # The view reads which files were too large from the request.
             rejected = getattr(self.request, "rejected_uploads", [])
             rejected.append(self.file_name)
-            self.request.rejected_uploads = rejected
+            self.request.rejected_uploads = rejected  # type: ignore[union-attr]
             self.file.close()
             raise SkipFile()
         self._sha256.update(raw_data)
@@ -35,5 +36,5 @@ class LimitedHashingUploadHandler(TemporaryFileUploadHandler):
     def file_complete(self, file_size):
         uploaded = super().file_complete(file_size)
         if uploaded is not None:
-            uploaded.sha256 = self._sha256.hexdigest()
+            uploaded.sha256 = self._sha256.hexdigest()  # type: ignore[attr-defined]
         return uploaded

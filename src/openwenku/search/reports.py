@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from .models import QueryLog, SearchEntry
 
 
 def query_report(*, days: int = 7, limit: int = 50) -> dict:
-    since = timezone.now() - timezone.timedelta(days=days)
+    since = timezone.now() - dt.timedelta(days=days)
     recent = QueryLog.objects.filter(created_at__gte=since)
     top = list(
         recent.values("query")

@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, models
 
 from openwenku.access.policy import preview_limit
 from openwenku.documents.models import Document, DocumentPage
@@ -150,9 +150,9 @@ def _first_pages(by_pages: dict[int, list[int]]) -> list[tuple[int, int, str]]:
     longer to build it than the database to answer it)."""
     quote = connection.ops.quote_name
     table = quote(DocumentPage._meta.db_table)
-    document = quote(DocumentPage._meta.get_field("document").column)
-    number = quote(DocumentPage._meta.get_field("number").column)
-    text = quote(DocumentPage._meta.get_field("text").column)
+    document = quote(_column("document"))
+    number = quote(_column("number"))
+    text = quote(_column("text"))
     clauses, params = [], []
     for pages, ids in sorted(by_pages.items()):
         clauses.append(f"({document} IN ({', '.join(['%s'] * len(ids))}) AND {number} <= %s)")
@@ -207,3 +207,9 @@ def _best_snippet(pages, folded_terms: list[str]) -> tuple[Snippet | None, bool]
     if end < len(text):
         segments.append((_ELLIPSIS, False))
     return Snippet(page=number, segments=segments), complete
+
+
+def _column(name: str) -> str:
+    field = DocumentPage._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None  # concrete fields
+    return field.column

@@ -62,7 +62,9 @@ class Command(DBWorkerCommand):
         )
         parser.set_defaults(reload=False, queue_name="*")
 
-    def handle(self, *args, concurrency: int, sweep_interval: float, **options):
+    def handle(  # type: ignore[override]  # adds the options this command defines
+        self, *args, concurrency: int, sweep_interval: float, **options
+    ):
         concurrency = concurrency or os.cpu_count() or 1
         if concurrency > 1:
             return self._supervise(concurrency, sweep_interval, options)
