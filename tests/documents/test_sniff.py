@@ -106,7 +106,7 @@ def test_broken_corpus_file_sniffs_or_is_refused_quickly(row):
     result, elapsed = _timed_sniff(path, _ext(path))
     assert elapsed < 2
     if isinstance(result, UnsupportedFile):
-        assert result.code and result.reason
+        assert result.code and result.message
         assert _real_type(row) is None
     else:
         assert result.format in FORMATS
@@ -157,7 +157,7 @@ def test_empty_zip_named_xlsx_is_a_corrupt_workbook():
         sniff_file(path, "xlsx")
     assert info.value.code == "corrupt"
     with translation.override("en"):
-        assert info.value.reason == "The file is damaged: it is not a valid Excel workbook."
+        assert info.value.message == "The file is damaged: it is not a valid Excel workbook."
 
 
 # --- synthetic ------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_known_non_documents_are_named(tmp_path, data, label):
         sniff_file(_write(tmp_path, "upload.doc", data), "doc")
     assert info.value.code == "unsupported_format"
     with translation.override("en"):
-        assert info.value.reason == f"Unsupported file type: {label}."
+        assert info.value.message == f"Unsupported file type: {label}."
 
 
 def test_unknown_binary_is_refused(tmp_path):
@@ -208,7 +208,7 @@ def test_unknown_binary_is_refused(tmp_path):
         sniff_file(_write(tmp_path, "x.txt", data), "txt")
     assert info.value.code == "unsupported_format"
     with translation.override("en"):
-        assert "binary" in info.value.reason
+        assert "binary" in info.value.message
 
 
 GB_TEXT = "中华人民共和国宪法规定，国家尊重和保障人权。“社会主义制度”是根本制度——禁止破坏。\n"
@@ -311,7 +311,7 @@ def test_plain_zip_and_docx_named_doc(tmp_path):
         sniff_file(_write(tmp_path, "a.zip", _zip({"readme.txt": b"hi"})), "docx")
     assert info.value.code == "unsupported_format"
     with translation.override("en"):
-        assert info.value.reason == "Unsupported file type: ZIP archive."
+        assert info.value.message == "Unsupported file type: ZIP archive."
     docx = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
     result = sniff_file(_write(tmp_path, "a.doc", docx), "doc")
     assert result.format == "docx"

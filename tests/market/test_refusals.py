@@ -151,10 +151,10 @@ def test_api_answers_with_the_refusals_code_and_status(users):
 
 def test_upload_refusals_are_on_the_contract(tmp_path):
     error = UploadRefused("why")
-    assert (error.code, error.status, error.reason) == ("upload_refused", 400, "why")
+    assert (error.code, error.status, error.message) == ("upload_refused", 400, "why")
     empty = tmp_path / "空.docx"
     empty.write_bytes(b"")
     with pytest.raises(UploadRefused) as info:
         incoming_from_path(empty)
     with translation.override("en"):
-        assert info.value.reason == "“空.docx” is empty (0 bytes) and cannot be uploaded."
+        assert info.value.message == "“空.docx” is empty (0 bytes) and cannot be uploaded."

@@ -128,11 +128,6 @@ class ConversionError(ApplicationError):
         self.retryable = retryable
 
     @property
-    def reason(self) -> str:
-        """The message in the active language (what the uploader reads now)."""
-        return self.message
-
-    @property
     def diagnostic(self) -> str:
         """The message in English, for operators and logs."""
         with translation.override("en"):

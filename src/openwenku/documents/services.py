@@ -38,11 +38,6 @@ class UploadRefused(ApplicationError):
     code = "upload_refused"
     default_message = _("This upload was refused.")
 
-    @property
-    def reason(self) -> str:
-        """The message, under the name callers used before the error contract."""
-        return self.message
-
 
 @dataclass(frozen=True)
 class IncomingFile:
@@ -129,7 +124,7 @@ def document_create(
         sniffed = sniff_file(incoming.path, claimed_ext)
     except UnsupportedFile as exc:
         raise UploadRefused(
-            _("“%(name)s”: %(reason)s"), name=incoming.name, reason=exc.reason
+            _("“%(name)s”: %(reason)s"), name=incoming.name, reason=exc.message
         ) from None
 
     original_name = Path(incoming.name).name[:255] or "untitled"

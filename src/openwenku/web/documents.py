@@ -173,7 +173,7 @@ def upload(request):
     form = UploadForm(request.POST, request.FILES)  # parsing the body runs the upload handler
     rejected = getattr(request, "rejected_uploads", None)
     if rejected and not request.FILES:
-        errors = [services.UploadRefused(_too_large(name)).reason for name in rejected]
+        errors = [_too_large(name) for name in rejected]
         return _upload_failed(request, form, errors, wants_json, status=413)
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
