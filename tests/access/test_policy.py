@@ -55,9 +55,9 @@ TABLE = {
     ("free", Action.BUY, None): (NOTHING, NOTHING, NOTHING, NOTHING, NOTHING),
     ("free", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, OK, OK),
 }
-# Not published (converting, failed, unpublished): it exists only for its managers,
-# who may watch it, read its pages and manage it, but nobody downloads or buys it.
-for _state in ("converting", "failed", "unpublished"):
+# Not published (converting, failed): it exists only for its managers, who may watch
+# it, read its pages and manage it, but nobody downloads or buys it.
+for _state in ("converting", "failed"):
     TABLE |= {
         (_state, Action.VIEW, None): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
         (_state, Action.READ_PAGE, 1): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
@@ -67,6 +67,18 @@ for _state in ("converting", "failed", "unpublished"):
         (_state, Action.BUY, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
         (_state, Action.MANAGE, None): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
     }
+
+# Unpublished by its uploader after it was sold: the buyer keeps what they paid for
+# (every page, the download); for everyone else but its managers it is gone.
+TABLE |= {
+    ("unpublished", Action.VIEW, None): (HIDDEN, HIDDEN, OK, OK, OK),
+    ("unpublished", Action.READ_PAGE, 1): (HIDDEN, HIDDEN, OK, OK, OK),
+    ("unpublished", Action.READ_PAGE, 5): (HIDDEN, HIDDEN, OK, OK, OK),
+    ("unpublished", Action.READ_TEXT, 3): (HIDDEN, HIDDEN, OK, OK, OK),
+    ("unpublished", Action.DOWNLOAD, None): (HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN),
+    ("unpublished", Action.BUY, None): (HIDDEN, HIDDEN, NOTHING, HIDDEN, HIDDEN),
+    ("unpublished", Action.MANAGE, None): (HIDDEN, HIDDEN, NOT_MGR, OK, OK),
+}
 
 STATUS = {
     "priced": Document.Status.READY,
@@ -154,3 +166,25 @@ def test_surfaces_answer_refusals_in_one_shape(world, users):
     assert edit.status_code == 403
     api = web.get(f"/api/documents/{converting}")
     assert api.status_code == 404 and api.json()["code"] == "not_found"
+
+
+def test_buyers_keep_an_unpublished_document(world, users, client):
+    """Issue 11, item 11: a seller who unpublishes after selling takes nothing from
+    buyers; the document stays out of every listing and away from everyone else."""
+    documents, _ = world
+    unpublished = documents["unpublished"]
+    client.force_login(users["buyer"])
+    page = client.get(f"/doc/{unpublished.pk}.html")
+    assert page.status_code == 200
+    assert "PAGE5TEXT" in page.content.decode()
+    download = client.get(f"/doc/{unpublished.pk}/download")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    api = client.get(f"/api/market/documents/{unpublished.pk}/pages")
+    assert api.status_code == 200 and api.json()["visible_pages"] == 5
+    client.force_login(users["other"])
+    assert client.get(f"/doc/{unpublished.pk}.html").status_code == 404
+    assert client.get(f"/doc/{unpublished.pk}/download").status_code == 404
+    from openwenku.access.selectors import listable_documents
+
+    assert not listable_documents().filter(pk=unpublished.pk).exists()

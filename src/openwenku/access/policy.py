@@ -142,6 +142,9 @@ class DocumentAccess:
 
     published: bool
     manager: bool
+    # Unpublished by its uploader or an operator after this reader bought it: the
+    # buyer keeps what they paid for (pages and download); nobody else sees it.
+    kept_for_buyer: bool
     member: bool
     can_download: bool
     # Why the reader may not download: needs_login, needs_purchase, or None.
@@ -164,7 +167,7 @@ class DocumentAccess:
 
     @property
     def can_view(self) -> bool:
-        return self.published or self.manager
+        return self.published or self.manager or self.kept_for_buyer
 
     @property
     def can_manage(self) -> bool:
@@ -181,9 +184,12 @@ class DocumentAccess:
             if page is None or not 1 <= page <= self.visible_pages:
                 return deny(Reason.NO_SUCH_PAGE)
             return ALLOW
+        if action is Action.DOWNLOAD and self.kept_for_buyer:
+            return ALLOW
         if not self.published:
-            # Downloads and purchases are for published documents only, even for managers.
-            return deny(Reason.NOT_PUBLISHED)
+            # Otherwise downloads and purchases are for published documents only, even
+            # for managers.
+            return deny(Reason.NOTHING_TO_BUY if self.kept_for_buyer else Reason.NOT_PUBLISHED)
         if action is Action.DOWNLOAD:
             return ALLOW if self.can_download else deny(self.download_reason or Reason.NEEDS_LOGIN)
         if action is Action.BUY:
@@ -203,7 +209,8 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
     Whoever may download the original (a buyer, the uploader, an operator;
     anyone for a free document, or any member when the site wants an account)
     sees every page: they could read the file anyway. Documents that are not
-    published (converting, failed, unpublished) exist only for their managers.
+    published (converting, failed, unpublished) exist only for their managers,
+    except that whoever bought a document keeps it when it is unpublished.
     """
     published = document.status == Document.Status.READY
     manager = is_manager(reader, document)
@@ -211,9 +218,15 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
     free = preview_limit(document)
     total = document.page_count
     purchased = False
+    kept = False
     reason: Reason | None = None
     if manager:
         allowed = True
+    elif document.status == Document.Status.UNPUBLISHED:
+        # Whatever its price now, a purchase made while it was on sale still counts.
+        purchased = kept = has_purchased(reader, document)
+        allowed = kept
+        reason = None if kept else Reason.NEEDS_PURCHASE
     elif document.price == 0:
         needs_login = MarketSettings.current().free_download_requires_login
         allowed = member or not needs_login
@@ -225,6 +238,7 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
     return DocumentAccess(
         published=published,
         manager=manager,
+        kept_for_buyer=kept,
         member=member,
         can_download=allowed,
         download_reason=reason,

@@ -99,7 +99,9 @@ def purchases(request: AuthenticatedRequest) -> QuerySet[Purchase]:
 def readable_pages(request: HttpRequest, document_id: int) -> ReadablePages:
     """The pages this reader may read, with their text and signed image URLs."""
     document, access = document_for_reader(request.user, document_id)
-    if not access.published:  # pages are read on published documents only, even by managers
+    # Pages are read on published documents only, even by managers; a buyer keeps
+    # what they bought when it is unpublished.
+    if not access.published and not access.kept_for_buyer:
         raise AccessDenied(Reason.NOT_PUBLISHED)
     free = ExpressionWrapper(Q(number__lte=access.free_pages), output_field=BooleanField())
     pages = (

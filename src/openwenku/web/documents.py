@@ -36,14 +36,14 @@ _VIEWED_KEY = "viewed_docs"
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     document, access = document_for_reader(request.user, pk)
-    if not access.published:
+    if not access.published and not access.kept_for_buyer:
         # Pages appear as they are rendered, for the uploader watching the conversion.
         return _detail_converting(request, document)
     # The paywall: only the pages (and their text) this reader may see reach the page.
     text = visible_text(document, access)
     shown, more = description_segments(text)
     viewed = request.session.get(_VIEWED_KEY, [])
-    if pk not in viewed:
+    if access.published and pk not in viewed:
         services.document_record_view(document=document)
         stats_record_view(document_id=document.pk)
         request.session[_VIEWED_KEY] = [*viewed, pk][-200:]
@@ -145,7 +145,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The original, through the market: free, bought, or a page to buy it."""
     document, access = document_for_reader(request.user, pk)
-    if not access.published:
+    if not access.published and not access.kept_for_buyer:
         raise AccessDenied(Reason.NOT_PUBLISHED)
     return download_original(request, document, access)
 
