@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
@@ -197,8 +198,31 @@ def document_update_pricing(
     return document
 
 
-def document_record_view(*, document: Document) -> None:
+# A visitor's views count once per document per window, and at most this many
+# documents an hour: a loop cannot lift a document up the rankings.
+VIEW_WINDOW_SECONDS = 6 * 3600
+VIEWS_PER_VISITOR_PER_HOUR = 120
+
+
+def document_record_view(*, document: Document, visitor: str) -> bool:
+    """Count one view of ``document`` by ``visitor`` (an opaque id: a member's
+    number, or a hash of an anonymous visitor's address); False if it did not count.
+
+    Kept in the cache, so counting writes no session and no row for the visitor.
+    """
+    digest = hashlib.sha256(visitor.encode()).hexdigest()[:32]
+    if not cache.add(f"openwenku:viewed:{document.pk}:{digest}", 1, VIEW_WINDOW_SECONDS):
+        return False
+    rate_key = f"openwenku:views-rate:{digest}"
+    cache.add(rate_key, 0, 3600)
+    try:
+        counted = cache.incr(rate_key)
+    except ValueError:  # expired between add and incr
+        counted = 1
+    if counted > VIEWS_PER_VISITOR_PER_HOUR:
+        return False
     Document.objects.filter(pk=document.pk).update(view_count=F("view_count") + 1)
+    return True
 
 
 def document_update(

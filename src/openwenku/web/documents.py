@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openwenku.access import paywall
 from openwenku.access.policy import AccessDenied, Action, Reason
 from openwenku.access.selectors import document_for_reader, page_for_reader, visible_text
+from openwenku.accounts.throttling import client_ip
 from openwenku.core.errors import ApplicationError
 from openwenku.discovery.selectors import related_documents
 from openwenku.documents import selectors, services
@@ -30,7 +31,13 @@ from openwenku.search.selectors import related_searches_for_document
 
 from .market import download_original
 
-_VIEWED_KEY = "viewed_docs"
+
+def _visitor(request: HttpRequest) -> str:
+    """Who is counted as one viewer: a member, else an address and browser."""
+    if request.user.is_authenticated:
+        return f"member:{request.user.pk}"
+    agent = request.headers.get("User-Agent", "")[:200]
+    return f"anonymous:{client_ip(request)}:{agent}"
 
 
 @require_GET
@@ -42,11 +49,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The paywall: only the pages (and their text) this reader may see reach the page.
     text = visible_text(document, access)
     shown, more = description_segments(text)
-    viewed = request.session.get(_VIEWED_KEY, [])
-    if access.published and pk not in viewed:
-        services.document_record_view(document=document)
+    if access.published and services.document_record_view(
+        document=document, visitor=_visitor(request)
+    ):
         stats_record_view(document_id=document.pk)
-        request.session[_VIEWED_KEY] = [*viewed, pk][-200:]
     pages = list(
         document.pages.filter(number__lte=access.visible_pages).only(
             "document_id", "number", "width", "height"
