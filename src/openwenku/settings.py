@@ -295,6 +295,8 @@ OPENWENKU = {
         "SUGGEST_MIN_COUNT": env.int("OPENWENKU_SEARCH_SUGGEST_MIN_COUNT", default=3),
         "LOG_DAYS": env.int("OPENWENKU_SEARCH_LOG_DAYS", default=180),
     },
+    # Personal API tokens expire after this many days (a token may ask for fewer).
+    "API_TOKEN_DAYS": env.int("OPENWENKU_API_TOKEN_DAYS", default=90),
 }
 
 LOGGING = {

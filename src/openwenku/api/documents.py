@@ -17,10 +17,11 @@ from openwenku.documents import selectors, services
 from openwenku.documents.models import Category, Document
 
 from . import services as api_services
-from .auth import OPTIONAL_AUTH
+from .auth import OPTIONAL_AUTH, UPLOAD_AUTH
 from .errors import FileMissing, UnknownCategory, UploadTooLarge
+from .models import ApiToken
 from .pagination import NumberedPagination
-from .schemas.documents import CategoryOut, DocumentOut, TokenIn, TokenOut
+from .schemas.documents import CategoryOut, DocumentOut, TokenIn, TokenInfoOut, TokenOut
 from .schemas.errors import errors
 
 router = Router()
@@ -31,9 +32,34 @@ PAGE_SIZE = 50
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     """Exchange a username (or e-mail) and password for a personal API token."""
     token, raw = api_services.token_create(
-        request=request, username=payload.username, password=payload.password, name=payload.name
+        request=request,
+        username=payload.username,
+        password=payload.password,
+        name=payload.name,
+        scopes=payload.scopes,
+        days=payload.days,
     )
-    return Status(201, TokenOut(token=raw, prefix=token.prefix))
+    return Status(
+        201,
+        TokenOut(
+            token=raw, prefix=token.prefix, scopes=token.scope_list, expires_at=token.expires_at
+        ),
+    )
+
+
+@router.get("auth/tokens", response={200: list[TokenInfoOut], **errors(401)}, tags=["auth"])
+def list_tokens(request: AuthenticatedRequest) -> QuerySet[ApiToken]:
+    """Your personal tokens (never their values): name, scopes, use, expiry, revocation."""
+    return ApiToken.objects.filter(user=request.user).order_by("-created_at")
+
+
+@router.delete(
+    "auth/tokens/{int:token_id}", response={204: None, **errors(401, 404)}, tags=["auth"]
+)
+def revoke_token(request: AuthenticatedRequest, token_id: int) -> Status[None]:
+    """Revoke one of your tokens at once (another member's answers 404)."""
+    api_services.token_revoke(user=request.user, token_id=token_id)
+    return Status(204, None)
 
 
 @router.get("categories", auth=None, response=list[CategoryOut], tags=["catalogue"])
@@ -53,7 +79,12 @@ def _category(key: str) -> Category | None:
     return node
 
 
-@router.post("documents", response={201: DocumentOut, **errors(400, 401, 413)}, tags=["documents"])
+@router.post(
+    "documents",
+    auth=UPLOAD_AUTH,
+    response={201: DocumentOut, **errors(400, 401, 403, 413)},
+    tags=["documents"],
+)
 def upload_document(
     request: AuthenticatedRequest,
     file: File[UploadedFile] = None,  # type: ignore[assignment]  # checked below, with our error

@@ -20,7 +20,7 @@ from openwenku.market import selectors, services
 from openwenku.market.models import LedgerEntry, Purchase, Withdrawal
 from openwenku.market.services import PurchaseResult
 
-from .auth import OPTIONAL_AUTH
+from .auth import MONEY_AUTH, OPTIONAL_AUTH, UPLOAD_AUTH
 from .pagination import ListPagination
 from .schemas.errors import errors
 from .schemas.market import (
@@ -59,7 +59,7 @@ def ledger(request: AuthenticatedRequest) -> QuerySet[LedgerEntry]:
     return selectors.ledger_of(request.user)
 
 
-@router.post("signin", response={200: SignInOut, **errors(401, 409)})
+@router.post("signin", auth=MONEY_AUTH, response={200: SignInOut, **errors(401, 403, 409)})
 def signin(request: AuthenticatedRequest) -> SignInOut:
     reward = services.signin_claim(user=request.user)
     return SignInOut(reward=reward, balance=selectors.balance_of(request.user))
@@ -67,7 +67,12 @@ def signin(request: AuthenticatedRequest) -> SignInOut:
 
 @router.post(
     "purchases",
-    response={200: PurchaseResultOut, 201: PurchaseResultOut, **errors(400, 401, 402, 404, 409)},
+    auth=MONEY_AUTH,
+    response={
+        200: PurchaseResultOut,
+        201: PurchaseResultOut,
+        **errors(400, 401, 402, 403, 404, 409),
+    },
 )
 def purchase(request: AuthenticatedRequest, payload: PurchaseIn) -> Status[PurchaseResult]:
     """Buy a document. Send an idempotency key (body or ``Idempotency-Key``
@@ -114,6 +119,7 @@ def readable_pages(request: HttpRequest, document_id: int) -> ReadablePages:
 
 @router.put(
     "documents/{int:document_id}/pricing",
+    auth=UPLOAD_AUTH,
     response={200: PricingOut, **errors(400, 401, 403, 404)},
 )
 def set_pricing(request: AuthenticatedRequest, document_id: int, payload: PricingIn) -> Document:
@@ -127,7 +133,9 @@ def set_pricing(request: AuthenticatedRequest, document_id: int, payload: Pricin
 
 
 @router.post(
-    "withdrawals", response={200: WithdrawalOut, 201: WithdrawalOut, **errors(400, 401, 409)}
+    "withdrawals",
+    auth=MONEY_AUTH,
+    response={200: WithdrawalOut, 201: WithdrawalOut, **errors(400, 401, 403, 409)},
 )
 def withdraw(request: AuthenticatedRequest, payload: WithdrawalIn) -> Status[Withdrawal]:
     result = services.withdrawal_request(

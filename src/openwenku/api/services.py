@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
+
+from openwenku.core.errors import NotFound
 
 from .errors import InvalidCredentials, TooManyFailedLogins
-from .models import ApiToken
+from .models import DEFAULT_SCOPES, ApiToken
+
+if TYPE_CHECKING:
+    from openwenku.accounts.types import User
 
 # Failed passwords allowed per address before the token endpoint says 429, and for how long.
 MAX_FAILED_LOGINS = 10
@@ -15,7 +24,13 @@ FAILED_LOGINS_WINDOW = 15 * 60
 
 
 def token_create(
-    *, request: HttpRequest, username: str, password: str, name: str = ""
+    *,
+    request: HttpRequest,
+    username: str,
+    password: str,
+    name: str = "",
+    scopes: Iterable[str] = DEFAULT_SCOPES,
+    days: int | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token (and its raw value, shown once) for a member's password.
 
@@ -29,4 +44,15 @@ def token_create(
     if user is None:
         cache.set(key, cache.get(key, 0) + 1, FAILED_LOGINS_WINDOW)
         raise InvalidCredentials
-    return ApiToken.issue(user=user, name=name)
+    return ApiToken.issue(user=user, name=name, scopes=scopes, days=days)
+
+
+def token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of ``user``'s tokens (idempotent); another member's is not found."""
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

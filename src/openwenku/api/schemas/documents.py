@@ -4,12 +4,14 @@ objects: computed fields are resolvers, so no endpoint builds a dict by hand."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from openwenku.documents.models import Category, Document
 from openwenku.documents.status import status_label
+
+from ..models import ApiToken
 
 
 class CategoryOut(Schema):
@@ -70,8 +72,30 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = ""
+    # What the token may do: read, upload, money (spend and withdraw coins).
+    scopes: list[Literal["read", "upload", "money"]] = ["read", "upload"]
+    # Days until it expires; the site's limit (OPENWENKU_API_TOKEN_DAYS) if more or unset.
+    days: int | None = Field(default=None, ge=1, le=3650)
 
 
 class TokenOut(Schema):
     token: str
     prefix: str
+    scopes: list[str]
+    expires_at: datetime | None
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    active: bool
+
+    @staticmethod
+    def resolve_scopes(obj: ApiToken) -> list[str]:
+        return obj.scope_list
