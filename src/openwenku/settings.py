@@ -295,6 +295,11 @@ OPENWENKU = {
         "SUGGEST_MIN_COUNT": env.int("OPENWENKU_SEARCH_SUGGEST_MIN_COUNT", default=3),
         "LOG_DAYS": env.int("OPENWENKU_SEARCH_LOG_DAYS", default=180),
     },
+    # Upload quotas of a member (operators and the import command are exempt):
+    # files in one request, files and megabytes a day (0 = no limit).
+    "UPLOAD_FILES_PER_REQUEST": env.int("OPENWENKU_UPLOAD_FILES_PER_REQUEST", default=20),
+    "UPLOAD_FILES_PER_DAY": env.int("OPENWENKU_UPLOAD_FILES_PER_DAY", default=50),
+    "UPLOAD_MB_PER_DAY": env.int("OPENWENKU_UPLOAD_MB_PER_DAY", default=1024),
     # Personal API tokens expire after this many days (a token may ask for fewer).
     "API_TOKEN_DAYS": env.int("OPENWENKU_API_TOKEN_DAYS", default=90),
 }

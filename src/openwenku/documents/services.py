@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.db import transaction
-from django.db.models import F, ProtectedError
-from django.db.models.functions import Now
+from django.db.models import Count, F, ProtectedError, Sum
+from django.db.models.functions import Coalesce, Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.errors import ApplicationError
@@ -102,6 +104,58 @@ def clean_title(title: str, fallback: str) -> str:
     return (title or fallback)[:255]
 
 
+class UploadQuotaExceeded(ApplicationError):
+    """A member's upload quota is used up; the message says which and when it resets."""
+
+    code = "upload_quota"
+    status = 429
+
+
+def _today_start() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+
+
+def upload_quota_check(*, owner: User, files: int = 1, size: int = 0) -> None:
+    """Refuse ``files`` more uploads of ``size`` bytes in all if they would pass
+    the member's daily quota (settings ``UPLOAD_FILES_PER_DAY``, ``UPLOAD_MB_PER_DAY``).
+    Operators are exempt. Checked before anything is stored."""
+    if owner.is_staff:
+        return
+    conf = settings.OPENWENKU
+    resets = timezone.localtime(_today_start() + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    today = Document.objects.filter(owner=owner, created_at__gte=_today_start()).aggregate(
+        n=Count("pk"), size=Coalesce(Sum("size"), 0)
+    )
+    max_files = conf["UPLOAD_FILES_PER_DAY"]
+    if max_files and today["n"] + files > max_files:
+        raise UploadQuotaExceeded(
+            _("You may upload %(n)d files a day; the quota resets at %(resets)s."),
+            code="upload_quota_files",
+            n=max_files,
+            resets=resets,
+        )
+    max_mb = conf["UPLOAD_MB_PER_DAY"]
+    if max_mb and today["size"] + size > max_mb * 1024 * 1024:
+        raise UploadQuotaExceeded(
+            _("You may upload %(mb)d MB a day; the quota resets at %(resets)s."),
+            code="upload_quota_bytes",
+            mb=max_mb,
+            resets=resets,
+        )
+
+
+def upload_request_check(*, files: int) -> None:
+    """Refuse a request carrying more files than one request may (a setting)."""
+    limit = settings.OPENWENKU["UPLOAD_FILES_PER_REQUEST"]
+    if limit and files > limit:
+        raise UploadQuotaExceeded(
+            _("At most %(n)d files may be uploaded at once."),
+            code="upload_quota_request",
+            status=400,
+            n=limit,
+        )
+
+
 def document_create(
     *,
     owner: User,
@@ -112,14 +166,20 @@ def document_create(
     tags: list[str] | None = None,
     price: int = 0,
     preview_pages: int | None = None,
+    enforce_quota: bool = True,
 ) -> Document:
     """Store an original privately and announce it after commit (conversion queues it).
+
+    A member's daily quota is checked first (``enforce_quota=False`` for the
+    operators' import command).
 
     The type comes from the content; a name that says otherwise is noted, and
     a file that is no document we can convert is refused with the reason.
     """
     _check_size(incoming.size, incoming.name)
     _check_pricing(price, preview_pages)
+    if enforce_quota:
+        upload_quota_check(owner=owner, size=incoming.size)
     claimed_ext = Path(incoming.name).suffix.lower().lstrip(".")
     try:
         sniffed = sniff_file(incoming.path, claimed_ext)

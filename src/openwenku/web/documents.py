@@ -186,6 +186,10 @@ def upload(request):
         return _upload_failed(request, form, errors, wants_json, status=400)
     created, errors = [], [_too_large(name) for name in rejected or []]
     files = form.cleaned_data["files"]
+    try:
+        services.upload_request_check(files=len(files))
+    except ApplicationError as exc:
+        return _upload_failed(request, form, [exc.message], wants_json, status=exc.status)
     for upload_file in files:
         try:
             created.append(

@@ -108,6 +108,7 @@ class Command(BaseCommand):
                 incoming=services.incoming_from_path(path),
                 category=node,
                 price=price,
+                enforce_quota=False,  # an operator's bulk import, not a member's uploads
             )
         except ApplicationError as exc:  # a refused file, a price outside the rules
             return {**row, "status": "refused", "code": exc.code, "error": exc.message}
