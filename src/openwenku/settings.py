@@ -5,6 +5,7 @@ OPENWENKU_DATA_DIR, no other service. DATABASE_URL switches to PostgreSQL.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -42,9 +43,26 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env.list("OPENWENKU_ALLOWED_HOSTS", default=["*"])
-CSRF_TRUSTED_ORIGINS = env.list("OPENWENKU_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address: the only source of links in e-mails (never the
+# request's Host header, which a client chooses). `openwenku serve` derives it
+# from its --bind address when unset, and requires it when listening on all
+# interfaces outside DEBUG.
 SITE_URL = env.str("OPENWENKU_SITE_URL", default="").rstrip("/")
+
+
+def _default_allowed_hosts(site_url: str) -> list[str]:
+    """The public address's host and the loopback names; never "*"."""
+    hosts = ["localhost", "127.0.0.1", "[::1]"]
+    host = urlsplit(site_url).hostname
+    if host:
+        host = f"[{host}]" if ":" in host else host
+        if host not in hosts:
+            hosts.insert(0, host)
+    return hosts
+
+
+ALLOWED_HOSTS = env.list("OPENWENKU_ALLOWED_HOSTS", default=_default_allowed_hosts(SITE_URL))
+CSRF_TRUSTED_ORIGINS = env.list("OPENWENKU_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
