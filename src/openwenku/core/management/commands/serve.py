@@ -130,7 +130,8 @@ class Command(BaseCommand):
             "--worker-class": "gthread",
             "--timeout": "300",  # a 100 MB upload on a slow line
             "--access-logfile": "-",
-            "--forwarded-allow-ips": "127.0.0.1",
+            # X-Forwarded-Proto believed from these only (is the request HTTPS?).
+            "--forwarded-allow-ips": ",".join(settings.TRUSTED_PROXIES) or "127.0.0.1",
         }
         args = [item for pair in options.items() for item in pair]
         # No control socket in $HOME: several sites may run on one machine.
