@@ -43,6 +43,16 @@ def _private_media(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    """The test client's host is the site's public address (links in e-mails).
+
+    ALLOWED_HOSTS keeps the production default; Django's test setup adds
+    "testserver" to it.
+    """
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def categories(db):
     """The default category tree (transactional tests flush the migration's seed)."""

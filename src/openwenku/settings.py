@@ -5,6 +5,7 @@ OPENWENKU_DATA_DIR, no other service. DATABASE_URL switches to PostgreSQL.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -42,9 +43,26 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env.list("OPENWENKU_ALLOWED_HOSTS", default=["*"])
-CSRF_TRUSTED_ORIGINS = env.list("OPENWENKU_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address: the only source of links in e-mails (never the
+# request's Host header, which a client chooses). `openwenku serve` derives it
+# from its --bind address when unset, and requires it when listening on all
+# interfaces outside DEBUG.
 SITE_URL = env.str("OPENWENKU_SITE_URL", default="").rstrip("/")
+
+
+def _default_allowed_hosts(site_url: str) -> list[str]:
+    """The public address's host and the loopback names; never "*"."""
+    hosts = ["localhost", "127.0.0.1", "[::1]"]
+    host = urlsplit(site_url).hostname
+    if host:
+        host = f"[{host}]" if ":" in host else host
+        if host not in hosts:
+            hosts.insert(0, host)
+    return hosts
+
+
+ALLOWED_HOSTS = env.list("OPENWENKU_ALLOWED_HOSTS", default=_default_allowed_hosts(SITE_URL))
+CSRF_TRUSTED_ORIGINS = env.list("OPENWENKU_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -218,10 +236,32 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env.bool("OPENWENKU_HTTPS", default=False):
+# Served over TLS when the public address says so: HSTS for this host (subdomains
+# only when the operator opts in: they may be other sites) and cookies that never
+# travel in clear.
+if urlsplit(SITE_URL).scheme == "https":
+    SECURE_HSTS_SECONDS = env.int("OPENWENKU_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("OPENWENKU_HSTS_INCLUDE_SUBDOMAINS", default=False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Reverse proxies whose X-Forwarded-* headers are believed (addresses or networks,
+# comma-separated). Only then is X-Forwarded-Proto trusted for "is this HTTPS?":
+# the proxy must set it on every request and be the only way in. `openwenku serve`
+# also hands the list to gunicorn (--forwarded-allow-ips).
+TRUSTED_PROXIES = env.list("OPENWENKU_TRUSTED_PROXIES", default=[])
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # SECURE_SSL_REDIRECT: the TLS-terminating proxy redirects http to https;
+    # Django redirecting behind it (without a trusted proxy header) would loop.
+    "security.W008",
+    # HSTS includeSubDomains: other sites may live on subdomains and not all of
+    # them on HTTPS; an operator opts in with OPENWENKU_HSTS_INCLUDE_SUBDOMAINS.
+    "security.W005",
+    # HSTS preload: a listing in browsers that is slow to undo and needs
+    # includeSubDomains; the operator's decision, not a default.
+    "security.W021",
+]
 
 # --- OpenWenku ---------------------------------------------------------------------
 

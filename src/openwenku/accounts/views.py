@@ -1,6 +1,7 @@
 """Account pages. Django's auth views do the work; these only configure them."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -128,6 +129,12 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+# Links in e-mails when OPENWENKU_SITE_URL is unset and the site does not run
+# under `openwenku serve` (which derives it from --bind): the default local
+# address of `serve` and `runserver`, so a development setup's links work.
+UNCONFIGURED_SITE_URL = "http://127.0.0.1:8000"
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     # Not registration/password_reset_*: django.contrib.admin is installed
@@ -137,11 +144,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        # The configured public address, when there is one, rather than the
-        # request's Host header, which a client chooses.
+        # The link's protocol and domain come from the configured public address
+        # only, never from the request's Host (or X-Forwarded-Host) header, which
+        # a client chooses: otherwise a reset asked for a victim with
+        # `Host: evil.example` mails the victim a link to the attacker's host.
+        site_url = settings.SITE_URL or UNCONFIGURED_SITE_URL
+        site = urlsplit(site_url)
+        self.domain_override = site.netloc + site.path
+        self.use_https = site.scheme == "https"
         self.extra_email_context = {
             "site_name": SiteConfiguration.current()["site_name"],
-            "site_url": settings.SITE_URL,
+            "site_url": site_url,
         }
         return super().form_valid(form)
 

@@ -12,9 +12,33 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from openwenku.core.services import operator_ensure
+
+# Addresses meaning "all interfaces": no link can name them.
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 (compared, never bound)
+
+
+def _host_port(bind: str) -> tuple[str, str] | None:
+    """The host and port of a TCP --bind address (as gunicorn reads it), else None."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    host, colon, port = bind.rpartition(":")
+    if not colon or not port.isdigit():
+        host, port = bind, "8000"
+    return host.removeprefix("[").removesuffix("]"), port
+
+
+def site_url_for_bind(bind: str) -> str | None:
+    """The public address a --bind address names, or None when it names none
+    (all interfaces, a Unix socket): then OPENWENKU_SITE_URL must say it."""
+    parts = _host_port(bind)
+    if parts is None or parts[0] in WILDCARD_HOSTS:
+        return None
+    host, port = parts
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class Command(BaseCommand):
@@ -38,23 +62,54 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, bind: str, web_workers: int, no_worker: bool, **options: Any
     ) -> None:
+        site_url = self._site_url(bind)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         # Documents published before search existed (or while indexing failed).
         with open(os.devnull, "w") as quiet:
             call_command("reindex", missing=True, no_progress=True, stdout=quiet)
-        self._announce_operator(bind)
+        self._announce_operator(site_url)
         children = {"gunicorn": self._start_web(bind, web_workers)}
         if not no_worker:
             children["worker"] = subprocess.Popen([sys.executable, "-m", "openwenku", "worker"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"OpenWenku is running at http://{bind}/  (data: {settings.DATA_DIR}; Ctrl+C stops)"
+                f"OpenWenku is listening on {bind} at {site_url}/  "
+                f"(data: {settings.DATA_DIR}; Ctrl+C stops)"
             )
         )
         self._supervise(children)
 
-    def _announce_operator(self, bind: str) -> None:
+    def _site_url(self, bind: str) -> str:
+        """The site's public address, derived once from --bind when unset.
+
+        The web server and the worker are started with it in their environment,
+        so their links in e-mails and their default ALLOWED_HOSTS agree with it.
+        """
+        site_url = settings.SITE_URL or site_url_for_bind(bind)
+        if not site_url:
+            parts = _host_port(bind)
+            if not settings.DEBUG or parts is None:
+                raise CommandError(
+                    gettext(
+                        "Set OPENWENKU_SITE_URL to the site's public address (e.g. "
+                        "https://wenku.example.org) when serving on %(bind)s: links in "
+                        "e-mails are made from it, never from a request's Host header."
+                    )
+                    % {"bind": bind}
+                )
+            site_url = f"http://localhost:{parts[1]}"  # development only
+        os.environ["OPENWENKU_SITE_URL"] = settings.SITE_URL = site_url
+        self.stdout.write(
+            gettext(
+                "Site address: %(url)s (links in e-mails use it; "
+                "set OPENWENKU_SITE_URL to change it)"
+            )
+            % {"url": site_url}
+        )
+        return site_url
+
+    def _announce_operator(self, site_url: str) -> None:
         created = operator_ensure()
         if created:
             name, password = created
@@ -62,7 +117,7 @@ class Command(BaseCommand):
                 self.style.WARNING(
                     "\nNo operator account existed, so one was created:\n"
                     f"    username: {name}\n    password: {password}\n"
-                    f"Log in at http://{bind}/accounts/login/ (admin: http://{bind}/admin/) and "
+                    f"Log in at {site_url}/accounts/login/ (admin: {site_url}/admin/) and "
                     "change this password now; it is shown only this once.\n"
                 )
             )
@@ -75,7 +130,8 @@ class Command(BaseCommand):
             "--worker-class": "gthread",
             "--timeout": "300",  # a 100 MB upload on a slow line
             "--access-logfile": "-",
-            "--forwarded-allow-ips": "127.0.0.1",
+            # X-Forwarded-Proto believed from these only (is the request HTTPS?).
+            "--forwarded-allow-ips": ",".join(settings.TRUSTED_PROXIES) or "127.0.0.1",
         }
         args = [item for pair in options.items() for item in pair]
         # No control socket in $HOME: several sites may run on one machine.
