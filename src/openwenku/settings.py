@@ -4,6 +4,7 @@ The defaults are the embedded mode: SQLite in WAL mode and local files under
 OPENWENKU_DATA_DIR, no other service. DATABASE_URL switches to PostgreSQL.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -44,6 +45,15 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("OPENWENKU_ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("OPENWENKU_CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the
+# client's address (per-address limits); checked here so a typo stops the start.
+try:
+    OPENWENKU_TRUSTED_PROXIES = [
+        str(ipaddress.ip_network(p, strict=False))
+        for p in env.list("OPENWENKU_TRUSTED_PROXIES", default=[])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"OPENWENKU_TRUSTED_PROXIES: {exc}") from exc
 SITE_URL = env.str("OPENWENKU_SITE_URL", default="").rstrip("/")
 
 INSTALLED_APPS = [
