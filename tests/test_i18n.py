@@ -354,7 +354,11 @@ PAGES: dict[str, tuple[str | None, Request]] = {
         "member",
         lambda c, s: c.post(
             "/api/market/purchases",
-            {"document_id": s.priced.pk, "idempotency_key": _buy_key()},
+            {
+                "document_id": s.priced.pk,
+                "idempotency_key": _buy_key(),
+                "expected_price": s.priced.price,
+            },
             content_type="application/json",
         ),
     ),

@@ -4,6 +4,7 @@ The defaults are the embedded mode: SQLite in WAL mode and local files under
 OPENWENKU_DATA_DIR, no other service. DATABASE_URL switches to PostgreSQL.
 """
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -248,7 +249,15 @@ if urlsplit(SITE_URL).scheme == "https":
 # comma-separated). Only then is X-Forwarded-Proto trusted for "is this HTTPS?":
 # the proxy must set it on every request and be the only way in. `openwenku serve`
 # also hands the list to gunicorn (--forwarded-allow-ips).
-TRUSTED_PROXIES = env.list("OPENWENKU_TRUSTED_PROXIES", default=[])
+# They also give the client's address to every per-address limit
+# (accounts.throttling.client_ip). Checked here, so a typo stops the start.
+try:
+    TRUSTED_PROXIES = [
+        str(ipaddress.ip_network(p, strict=False))
+        for p in env.list("OPENWENKU_TRUSTED_PROXIES", default=[])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"OPENWENKU_TRUSTED_PROXIES: {exc}") from exc
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [

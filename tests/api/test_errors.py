@@ -47,7 +47,7 @@ def test_anonymous_members_only_endpoints_answer_needs_login(users):
     doc = make_doc(users["uploader"], price=3)
     _refusal(_client().get("/api/documents/mine"), 401, "needs_login")
     _refusal(_client().get("/api/market/wallet"), 401, "needs_login")
-    body = {"document_id": doc.pk, "idempotency_key": "k"}
+    body = {"document_id": doc.pk, "idempotency_key": "k", "expected_price": 3}
     _refusal(_client().post("/api/market/purchases", body, content_type=JSON), 401, "needs_login")
 
 
@@ -70,7 +70,7 @@ def test_an_invalid_price_answers_the_services_code(users):
 def test_insufficient_coins_is_402_with_balance_and_price(users):
     doc = make_doc(users["uploader"], price=6)
     grant(users["buyer"], 5)
-    body = {"document_id": doc.pk, "idempotency_key": "k1"}
+    body = {"document_id": doc.pk, "idempotency_key": "k1", "expected_price": 6}
     response = _client(users["buyer"]).post("/api/market/purchases", body, content_type=JSON)
     refusal = _refusal(response, 402, "insufficient_balance")
     assert (refusal["balance"], refusal["price"]) == (5, 6)
@@ -81,9 +81,9 @@ def test_an_idempotency_key_reused_for_another_document_is_409(users):
     second = make_doc(users["uploader"], price=2)
     grant(users["buyer"], 10)
     client = _client(users["buyer"])
-    body = {"document_id": first.pk, "idempotency_key": "same"}
+    body = {"document_id": first.pk, "idempotency_key": "same", "expected_price": 2}
     assert client.post("/api/market/purchases", body, content_type=JSON).status_code == 201
-    body = {"document_id": second.pk, "idempotency_key": "same"}
+    body = {"document_id": second.pk, "idempotency_key": "same", "expected_price": 2}
     response = client.post("/api/market/purchases", body, content_type=JSON)
     _refusal(response, 409, "idempotency_conflict")
 
@@ -93,7 +93,7 @@ def test_nothing_to_buy_is_refused_before_the_market_runs(users):
     own = make_doc(users["uploader"], price=4)
     client = _client(users["uploader"])
     for doc in (free, own):
-        body = {"document_id": doc.pk, "idempotency_key": f"k{doc.pk}"}
+        body = {"document_id": doc.pk, "idempotency_key": f"k{doc.pk}", "expected_price": doc.price}
         response = client.post("/api/market/purchases", body, content_type=JSON)
         _refusal(response, 409, "nothing_to_buy")
 

@@ -38,7 +38,7 @@ def test_market_lists_stay_plain_arrays_a_page_at_a_time(users):
     assert isinstance(first, list) and len(first) == 50 and len(second) == 1
     assert second[0]["id"] == LedgerEntry.objects.order_by("id").first().pk
     doc = make_doc(users["uploader"], price=2)
-    body = {"document_id": doc.pk, "idempotency_key": "k"}
+    body = {"document_id": doc.pk, "idempotency_key": "k", "expected_price": 2}
     client.post("/api/market/purchases", body, content_type="application/json")
     assert [p["document_id"] for p in client.get("/api/market/purchases").json()] == [doc.pk]
     assert client.get("/api/market/withdrawals").json() == []

@@ -147,7 +147,7 @@ def test_purchase_api(client, users):
     doc = make_doc(users["uploader"], price=6)
     grant(users["buyer"], 5)
     client.force_login(users["buyer"])
-    body = {"document_id": doc.pk, "idempotency_key": "api-1"}
+    body = {"document_id": doc.pk, "idempotency_key": "api-1", "expected_price": 6}
     response = client.post("/api/market/purchases", body, content_type="application/json")
     assert response.status_code == 402
     assert response.json()["code"] == "insufficient_balance"
@@ -157,7 +157,7 @@ def test_purchase_api(client, users):
     assert response.status_code == 201 and response.json()["balance"] == 4
     response = client.post(
         "/api/market/purchases",
-        {"document_id": doc.pk},
+        {"document_id": doc.pk, "expected_price": 6},
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="api-1",
     )

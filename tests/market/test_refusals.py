@@ -141,7 +141,7 @@ def test_api_answers_with_the_refusals_code_and_status(users):
     doc = make_doc(users["uploader"], price=7)
     response = client.post(
         "/api/market/purchases",
-        {"document_id": doc.pk, "idempotency_key": "k"},
+        {"document_id": doc.pk, "idempotency_key": "k", "expected_price": 7},
         content_type="application/json",
     )
     assert response.status_code == 402

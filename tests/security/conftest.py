@@ -1,1 +1,3 @@
-from tests.market.conftest import users  # noqa: F401  (members in every role)
+"""The market's row-built documents and members in every role serve these tests too."""
+
+from tests.market.conftest import grant, make_doc, users  # noqa: F401  (fixtures and helpers)

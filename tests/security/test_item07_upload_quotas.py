@@ -47,8 +47,7 @@ def test_item07_files_per_request(member_web, quotas):
 def test_item07_files_per_day(member_web, quotas):
     quotas(UPLOAD_FILES_PER_DAY=2)
     codes = [
-        member_web.post("/api/documents", {"file": _txt(f"{n}.txt")}).status_code
-        for n in range(3)
+        member_web.post("/api/documents", {"file": _txt(f"{n}.txt")}).status_code for n in range(3)
     ]
     assert codes == [201, 201, 429]
     refused = member_web.post("/api/documents", {"file": _txt("x.txt")}).json()

@@ -2,6 +2,8 @@
 refuse further attempts for a while. Counters live in Django's cache."""
 
 import hashlib
+import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,12 +21,45 @@ def window_seconds() -> int:
     return getattr(settings, "OPENWENKU", {}).get("LOGIN_FAILURE_WINDOW", DEFAULT_WINDOW_SECONDS)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(e, strict=False) for e in entries)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
 def client_ip(request: HttpRequest | None) -> str:
-    """The peer address. Behind a reverse proxy this is the proxy's address, so the
-    limit then applies per username only, which is still safe."""
+    """The client's address, for every per-address limit.
+
+    The peer (REMOTE_ADDR), unless the peer is a trusted proxy (OPENWENKU_TRUSTED_PROXIES):
+    then the right-most X-Forwarded-For address that is not a trusted proxy (each
+    trusted proxy appends the address it was reached from; whatever lies left of
+    that the client wrote itself and is not believed)."""
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not networks or not _trusted(remote, networks):
+        return remote
+    client = remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed([h.strip() for h in hops if h.strip()]):
+        try:
+            client = str(ipaddress.ip_address(hop))
+        except ValueError:
+            break  # not an address: keep the last one a trusted proxy vouched for
+        if not _trusted(client, networks):
+            break
+    return client
 
 
 def _key(username: str, ip: str) -> str:

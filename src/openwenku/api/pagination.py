@@ -16,6 +16,9 @@ from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import PaginationBase
 
+# Offsets beyond this answer an empty page rather than overflow the database's integers.
+_MAX_OFFSET = 2**53
+
 
 def _page_number(requested: int, count: int, page_size: int) -> tuple[int, int]:
     """(page, pages): the requested page moved into 1…pages."""
@@ -68,4 +71,6 @@ class ListPagination(PaginationBase):
         self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
     ) -> list[Any]:
         start = (max(1, pagination.page) - 1) * self.page_size
+        if start > _MAX_OFFSET:  # past any list's end, and beyond what SQL's OFFSET takes
+            return []
         return list(queryset[start : start + self.page_size])

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from openwenku.accounts.throttling import client_ip
 from openwenku.core.errors import NotFound
 
 from .errors import InvalidCredentials, TooManyFailedLogins
@@ -37,7 +38,7 @@ def token_create(
     Raises :class:`TooManyFailedLogins` after too many failures from one
     address, :class:`InvalidCredentials` for a wrong username or password.
     """
-    key = f"api-token-fail:{request.META.get('REMOTE_ADDR')}"
+    key = f"api-token-fail:{client_ip(request)}"
     if cache.get(key, 0) >= MAX_FAILED_LOGINS:
         raise TooManyFailedLogins
     user = authenticate(request, username=username, password=password)

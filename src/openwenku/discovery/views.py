@@ -1,9 +1,12 @@
+from collections.abc import Iterable
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from openwenku.documents.models import Category
+from openwenku.access.policy import Action, decide, preview_limit
+from openwenku.documents.models import Category, Document
 
 from . import selectors
 
@@ -15,7 +18,7 @@ def home(request):
         "discovery/home.html",
         {
             "tree": selectors.category_tree(),
-            "newest": selectors.newest_documents(),
+            "newest": _with_covers(request, selectors.newest_documents()),
             "popular": selectors.popular_documents(),
         },
     )
@@ -27,6 +30,7 @@ def category(request, slug: str):
     order = "popular" if request.GET.get("order") == "popular" else "new"
     paginator = Paginator(selectors.documents_in_category(node, order), 30)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = _with_covers(request, page.object_list)
     return render(
         request,
         "discovery/category.html",
@@ -39,6 +43,18 @@ def category(request, slug: str):
             "canonical_url": request.build_absolute_uri(node.get_absolute_url()),
         },
     )
+
+
+def _with_covers(request: HttpRequest, documents: Iterable[Document]) -> list[Document]:
+    """The cards, each marked ``cover_shown``: the cover is page 1's image, so it
+    is shown only to a reader who may see page 1 (a card without it shows the
+    format instead). A free preview shows page 1 to anyone; otherwise ask."""
+    cards = list(documents)
+    for d in cards:
+        d.cover_shown = bool(d.cover) and (  # type: ignore[attr-defined]
+            preview_limit(d) >= 1 or bool(decide(request.user, d, Action.READ_PAGE, 1))
+        )
+    return cards
 
 
 def robots(request: HttpRequest) -> HttpResponse:

@@ -79,6 +79,11 @@ def _int(value: object, lo: int = 0, hi: int = 100_000) -> int | None:
     return max(lo, min(hi, number))
 
 
+def _is_id(value: str) -> bool:
+    """ASCII digits that fit a database id; anything else is no such category."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def parse_params(data: Mapping[str, str]) -> SearchParams:
     """Lenient: anything unknown or malformed is ignored, never an error."""
     params = SearchParams(q=str(data.get("q", "") or ""))
@@ -88,7 +93,7 @@ def parse_params(data: Mapping[str, str]) -> SearchParams:
     category = str(data.get("category", "") or "").strip()[:60]
     if category:
         params.category = Category.objects.filter(slug=category).first() or (
-            Category.objects.filter(pk=int(category)).first() if category.isdigit() else None
+            Category.objects.filter(pk=int(category)).first() if _is_id(category) else None
         )
     pages = str(data.get("pages", "") or "")
     if pages in PAGE_RANGES:

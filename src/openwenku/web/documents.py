@@ -130,11 +130,15 @@ def page_image_type(name: str) -> str:
 
 @require_GET
 def cover_image(request: HttpRequest, pk: int) -> HttpResponseBase:
-    document, _access = document_for_reader(request.user, pk)
+    """The cover is page 1's image: only for readers who may see page 1, and
+    kept by shared caches only while the document is published."""
+    document, access = document_for_reader(request.user, pk)
     if not document.cover:
         raise AccessDenied(Reason.NO_SUCH_PAGE)
+    access.check(Action.READ_PAGE, 1)
     response = FileResponse(document.cover.open("rb"), content_type="image/webp")
-    response["Cache-Control"] = "public, max-age=86400"
+    public = access.published and access.free_pages >= 1
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response
 
 

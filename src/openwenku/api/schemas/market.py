@@ -51,7 +51,8 @@ class EntryOut(Schema):
 class PurchaseIn(Schema):
     document_id: int
     idempotency_key: str = ""
-    expected_price: int | None = None
+    # The price the buyer was shown: a price changed since answers 409, never a surprise charge.
+    expected_price: int
 
 
 class PurchaseOut(Schema):
