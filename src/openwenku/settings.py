@@ -178,6 +178,9 @@ else:
 MEDIA_ROOT = DATA_DIR / "files"
 # Never routed: media is served only by views that check access.
 MEDIA_URL = "/_private/"
+# Originals and page images readable by the site's user and its group only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -128,3 +128,15 @@ def test_item15_huge_integers_in_api_query_strings(users, url):
     make_doc(users["uploader"], title="季度报告")
     response = _client(users["uploader"]).get(url)
     assert response.status_code in (200, 400, 404, 422), response.status_code
+
+
+def test_item15_buy_form_requires_expected_price(users):
+    """The web buy form, like the API, charges only the price the buyer saw."""
+    doc = make_doc(users["uploader"], price=4)
+    grant(users["buyer"], 10)
+    client = _client(users["buyer"])
+    blind = client.post(f"/doc/{doc.pk}/buy", {"idempotency_key": "k-blind"})
+    assert blind.status_code == 400
+    assert not doc.purchases.exists()
+    seen = client.post(f"/doc/{doc.pk}/buy", {"idempotency_key": "k-seen", "expected_price": 4})
+    assert seen.status_code == 302 and doc.purchases.count() == 1

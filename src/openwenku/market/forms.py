@@ -7,7 +7,7 @@ from openwenku.documents.services import MAX_PRICE
 
 class BuyForm(forms.Form):
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    expected_price = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    expected_price = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class WithdrawForm(forms.Form):
