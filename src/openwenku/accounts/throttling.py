@@ -89,3 +89,18 @@ def record_failure(username: str, ip: str) -> int:
 
 def clear_failures(username: str, ip: str) -> None:
     cache.delete(_key(username, ip))
+
+
+def allow(bucket: str, key: str, *, limit: int, window: int) -> bool:
+    """Count one event of ``bucket`` for ``key``; False once ``limit`` events fell
+    within ``window`` seconds (the window starts with the first of them).
+    Atomic where the cache's incr is (Redis, memcached, local memory)."""
+    digest = hashlib.sha256(f"{bucket}\0{key.casefold()}".encode()).hexdigest()
+    cache_key = f"openwenku:rate:{digest}"
+    cache.add(cache_key, 0, window)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, window)
+        count = 1
+    return count <= limit

@@ -28,6 +28,7 @@ from openwenku.core.models import SiteConfiguration
 from . import services
 from .forms import LoginForm, ProfileForm, RegisterForm
 from .models import User
+from .throttling import allow, client_ip
 from .types import AuthenticatedRequest
 
 BACKEND = "openwenku.accounts.backends.UsernameOrEmailBackend"
@@ -135,6 +136,10 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 UNCONFIGURED_SITE_URL = "http://127.0.0.1:8000"
 
 
+RESETS_PER_EMAIL = 3  # reset mails an hour to one address
+RESETS_PER_CLIENT = 10  # reset requests an hour from one client address
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     # Not registration/password_reset_*: django.contrib.admin is installed
@@ -156,6 +161,16 @@ class PasswordResetView(auth_views.PasswordResetView):
             "site_name": SiteConfiguration.current()["site_name"],
             "site_url": site_url,
         }
+        # No mail-bombing a victim: a few reset mails an hour per address and per
+        # client. Past that the same "sent" page is shown (nothing is revealed) and
+        # no mail goes out.
+        email = form.cleaned_data["email"]
+        per_address = allow("reset-email", email, limit=RESETS_PER_EMAIL, window=3600)
+        per_client = allow(
+            "reset-ip", client_ip(self.request), limit=RESETS_PER_CLIENT, window=3600
+        )
+        if not (per_address and per_client):
+            return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 
 
