@@ -76,15 +76,21 @@ def record_failure(username: str, ip: str) -> int:
     """Count one failed attempt; the lock lasts the window from the latest failure."""
     key = _key(username, ip)
     timeout = window_seconds()
-    cache.add(key, 0, timeout)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout)
-        count = 1
+    count = _count(key, timeout)
     # Some backends' incr() resets the expiry to the default timeout.
     cache.touch(key, timeout)
     return count
+
+
+def _count(cache_key: str, window: int) -> int:
+    """Add one to a counter that starts at its first event and lasts ``window``
+    seconds; atomic where the cache's incr is (Redis, memcached, local memory)."""
+    cache.add(cache_key, 0, window)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, window)
+        return 1
 
 
 def clear_failures(username: str, ip: str) -> None:
@@ -93,14 +99,6 @@ def clear_failures(username: str, ip: str) -> None:
 
 def allow(bucket: str, key: str, *, limit: int, window: int) -> bool:
     """Count one event of ``bucket`` for ``key``; False once ``limit`` events fell
-    within ``window`` seconds (the window starts with the first of them).
-    Atomic where the cache's incr is (Redis, memcached, local memory)."""
+    within ``window`` seconds (the window starts with the first of them)."""
     digest = hashlib.sha256(f"{bucket}\0{key.casefold()}".encode()).hexdigest()
-    cache_key = f"openwenku:rate:{digest}"
-    cache.add(cache_key, 0, window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, window)
-        count = 1
-    return count <= limit
+    return _count(f"openwenku:rate:{digest}", window) <= limit

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.accounts.throttling import allow
 from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
 
@@ -273,13 +274,7 @@ def document_record_view(*, document: Document, visitor: str) -> bool:
     digest = hashlib.sha256(visitor.encode()).hexdigest()[:32]
     if not cache.add(f"openwenku:viewed:{document.pk}:{digest}", 1, VIEW_WINDOW_SECONDS):
         return False
-    rate_key = f"openwenku:views-rate:{digest}"
-    cache.add(rate_key, 0, 3600)
-    try:
-        counted = cache.incr(rate_key)
-    except ValueError:  # expired between add and incr
-        counted = 1
-    if counted > VIEWS_PER_VISITOR_PER_HOUR:
+    if not allow("views", digest, limit=VIEWS_PER_VISITOR_PER_HOUR, window=3600):
         return False
     Document.objects.filter(pk=document.pk).update(view_count=F("view_count") + 1)
     return True
