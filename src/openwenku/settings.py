@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "openwenku.core",
     "openwenku.accounts",
     "openwenku.notifications",
+    "openwenku.audit",
     "openwenku.discovery",
     "openwenku.documents",
     "openwenku.conversion",
