@@ -7,6 +7,7 @@ from openwenku.discovery import views as discovery_views
 urlpatterns = [
     path("", discovery_views.home, name="home"),
     path("accounts/", include("openwenku.accounts.urls")),
+    path("notifications/", include("openwenku.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "openwenku.audit"
+    verbose_name = _("Audit log")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "title", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    search_fields = ("recipient__username", "recipient__email")
+    raw_id_fields = ("recipient",)
+    date_hierarchy = "created_at"
+
+    # Notices are what the site said; nobody rewrites them.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
