@@ -1,8 +1,11 @@
 """The specification of the access layer: reader kind × document state × action.
 
-Each row of ``TABLE`` is one document state and one action; its five cells say
-what the access layer answers an anonymous visitor, a member, a buyer (who paid
-for the document), its uploader and an operator: ``ok`` or the reason refused.
+Each row of ``TABLE`` is one document state and one action; its eight cells say
+what the access layer answers an anonymous visitor, a member, a staff member
+holding no permission (staff status only opens the admin site: they are
+members), a holder of ``documents.read_all_content``, a holder of
+``documents.manage_any_document``, a buyer (who paid for the document), its
+uploader and a superuser: ``ok`` or the reason refused.
 Every surface (page, page images, text, search snippets, downloads, the API)
 asks ``openwenku.access`` and nothing else, so this table is the rule.
 """
@@ -20,7 +23,7 @@ from tests.market.conftest import grant, make_doc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-READERS = ("anonymous", "member", "buyer", "uploader", "operator")
+READERS = ("anonymous", "member", "staff", "reader", "manager", "buyer", "uploader", "operator")
 OK = "ok"
 LOGIN, BUY, HIDDEN, NO_PAGE, NOT_MGR, NOTHING = (
     Reason.NEEDS_LOGIN,
@@ -32,52 +35,62 @@ LOGIN, BUY, HIDDEN, NO_PAGE, NOT_MGR, NOTHING = (
 )
 
 # Documents of 5 pages; the priced one (5 coins) previews 2 pages.
-# (state, action, page): anonymous, member, buyer, uploader, operator
+# (state, action, page): anonymous, member, staff, reader, manager, buyer, uploader, operator
+# Staff status alone makes a member; read_all_content reads every published document
+# as if bought (never one that is not published); manage_any_document manages any
+# document as its uploader does; a superuser ("operator") holds every permission.
+
+
+def everyone(cell):
+    return (cell,) * len(READERS)
+
+
 TABLE = {
     # A priced, published document.
-    ("priced", Action.VIEW, None): (OK, OK, OK, OK, OK),
-    ("priced", Action.READ_PAGE, 1): (OK, OK, OK, OK, OK),
-    ("priced", Action.READ_PAGE, 2): (OK, OK, OK, OK, OK),
-    ("priced", Action.READ_PAGE, 3): (NO_PAGE, NO_PAGE, OK, OK, OK),
-    ("priced", Action.READ_PAGE, 6): (NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE),
-    ("priced", Action.READ_PAGE, 0): (NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE),
-    ("priced", Action.READ_TEXT, 2): (OK, OK, OK, OK, OK),
-    ("priced", Action.READ_TEXT, 5): (NO_PAGE, NO_PAGE, OK, OK, OK),
-    ("priced", Action.DOWNLOAD, None): (BUY, BUY, OK, OK, OK),
-    ("priced", Action.BUY, None): (LOGIN, OK, NOTHING, NOTHING, NOTHING),
-    ("priced", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, OK, OK),
+    ("priced", Action.VIEW, None): everyone(OK),
+    ("priced", Action.READ_PAGE, 1): everyone(OK),
+    ("priced", Action.READ_PAGE, 2): everyone(OK),
+    ("priced", Action.READ_PAGE, 3): (NO_PAGE, NO_PAGE, NO_PAGE, OK, OK, OK, OK, OK),
+    ("priced", Action.READ_PAGE, 6): everyone(NO_PAGE),
+    ("priced", Action.READ_PAGE, 0): everyone(NO_PAGE),
+    ("priced", Action.READ_TEXT, 2): everyone(OK),
+    ("priced", Action.READ_TEXT, 5): (NO_PAGE, NO_PAGE, NO_PAGE, OK, OK, OK, OK, OK),
+    ("priced", Action.DOWNLOAD, None): (BUY, BUY, BUY, OK, OK, OK, OK, OK),
+    ("priced", Action.BUY, None): (LOGIN, OK, OK, NOTHING, NOTHING, NOTHING, NOTHING, NOTHING),
+    ("priced", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, NOT_MGR, OK, NOT_MGR, OK, OK),
     # A free, published document (the site wants an account to download: the default).
-    ("free", Action.VIEW, None): (OK, OK, OK, OK, OK),
-    ("free", Action.READ_PAGE, 5): (OK, OK, OK, OK, OK),
-    ("free", Action.READ_PAGE, 6): (NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE, NO_PAGE),
-    ("free", Action.READ_TEXT, 5): (OK, OK, OK, OK, OK),
-    ("free", Action.DOWNLOAD, None): (LOGIN, OK, OK, OK, OK),
-    ("free", Action.BUY, None): (NOTHING, NOTHING, NOTHING, NOTHING, NOTHING),
-    ("free", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, OK, OK),
+    ("free", Action.VIEW, None): everyone(OK),
+    ("free", Action.READ_PAGE, 5): everyone(OK),
+    ("free", Action.READ_PAGE, 6): everyone(NO_PAGE),
+    ("free", Action.READ_TEXT, 5): everyone(OK),
+    ("free", Action.DOWNLOAD, None): (LOGIN, OK, OK, OK, OK, OK, OK, OK),
+    ("free", Action.BUY, None): everyone(NOTHING),
+    ("free", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, NOT_MGR, OK, NOT_MGR, OK, OK),
 }
 # Not published (converting, failed): it exists only for its managers, who may watch
 # it, read its pages and manage it, but nobody downloads or buys it.
 for _state in ("converting", "failed"):
     TABLE |= {
-        (_state, Action.VIEW, None): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
-        (_state, Action.READ_PAGE, 1): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
-        (_state, Action.READ_PAGE, 5): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
-        (_state, Action.READ_TEXT, 3): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
-        (_state, Action.DOWNLOAD, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
-        (_state, Action.BUY, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
-        (_state, Action.MANAGE, None): (HIDDEN, HIDDEN, HIDDEN, OK, OK),
+        (_state, Action.VIEW, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
+        (_state, Action.READ_PAGE, 1): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
+        (_state, Action.READ_PAGE, 5): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
+        (_state, Action.READ_TEXT, 3): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
+        (_state, Action.DOWNLOAD, None): everyone(HIDDEN),
+        (_state, Action.BUY, None): everyone(HIDDEN),
+        (_state, Action.MANAGE, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
     }
 
 # Unpublished by its uploader after it was sold: the buyer keeps what they paid for
 # (every page, the download); for everyone else but its managers it is gone.
+_state = "unpublished"
 TABLE |= {
-    ("unpublished", Action.VIEW, None): (HIDDEN, HIDDEN, OK, OK, OK),
-    ("unpublished", Action.READ_PAGE, 1): (HIDDEN, HIDDEN, OK, OK, OK),
-    ("unpublished", Action.READ_PAGE, 5): (HIDDEN, HIDDEN, OK, OK, OK),
-    ("unpublished", Action.READ_TEXT, 3): (HIDDEN, HIDDEN, OK, OK, OK),
-    ("unpublished", Action.DOWNLOAD, None): (HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN),
-    ("unpublished", Action.BUY, None): (HIDDEN, HIDDEN, NOTHING, HIDDEN, HIDDEN),
-    ("unpublished", Action.MANAGE, None): (HIDDEN, HIDDEN, NOT_MGR, OK, OK),
+    (_state, Action.VIEW, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK, OK),
+    (_state, Action.READ_PAGE, 1): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK, OK),
+    (_state, Action.READ_PAGE, 5): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK, OK),
+    (_state, Action.READ_TEXT, 3): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK, OK),
+    (_state, Action.DOWNLOAD, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN),
+    (_state, Action.BUY, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, NOTHING, HIDDEN, HIDDEN),
+    (_state, Action.MANAGE, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, NOT_MGR, OK, OK),
 }
 
 STATUS = {
@@ -90,9 +103,16 @@ STATUS = {
 
 
 @pytest.fixture
-def world(users):
+def world(users, staff):
     """One document per state; the buyer bought each priced one while it was ready."""
-    users = {**users, "member": users["other"], "anonymous": AnonymousUser()}
+    users = {
+        **users,
+        "member": users["other"],
+        "anonymous": AnonymousUser(),
+        "staff": staff("staff"),
+        "reader": staff("reader", "documents.read_all_content", via="group"),
+        "manager": staff("manager", "documents.manage_any_document", via="user"),
+    }
     documents = {}
     for state, status in STATUS.items():
         price = 0 if state == "free" else 5

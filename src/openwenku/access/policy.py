@@ -1,9 +1,17 @@
 """Who may do what to a document, with the reason when not.
 
 The facts come from the apps below (documents: status, uploader, price, free
-pages; accounts: operators; market: purchases and the site's defaults); the
-rules that combine them live here only. ``tests/access/test_policy.py`` is the
-specification: reader kind × document state × action → decision.
+pages; accounts: operators' permissions; market: purchases and the site's
+defaults); the rules that combine them live here only.
+
+Operators hold Django permissions, never a blanket power for being staff
+(``is_staff`` only opens the admin site): ``documents.read_all_content`` reads
+every page and downloads every original of a published document free;
+``documents.manage_any_document`` manages (edits, prices, locks the price of,
+unpublishes, deletes) anybody's document. A superuser holds every permission.
+
+``tests/access/test_policy.py`` is the specification: reader kind × document
+state × action → decision.
 """
 
 from __future__ import annotations
@@ -15,8 +23,8 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.errors import ApplicationError
-from openwenku.documents.models import Document
-from openwenku.market.models import MarketSettings, Purchase
+from openwenku.documents.models import MANAGE_ANY_DOCUMENT, READ_ALL_CONTENT, Document
+from openwenku.market.models import VIEW_WALLET, MarketSettings, Purchase
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import Reader as Person
@@ -39,7 +47,7 @@ class Reason(enum.StrEnum):
     NOT_PUBLISHED = "not_published"  # converting, failed or unpublished: hidden from readers
     NEEDS_LOGIN = "needs_login"
     NEEDS_PURCHASE = "needs_purchase"
-    NOT_MANAGER = "not_manager"  # only the uploader and operators
+    NOT_MANAGER = "not_manager"  # only the uploader and documents.manage_any_document
     NO_SUCH_PAGE = "no_such_page"
     NOTHING_TO_BUY = "nothing_to_buy"  # free, or the reader may download it already
 
@@ -105,9 +113,27 @@ def is_member(reader: Reader) -> bool:
 
 
 def is_manager(reader: Reader, document: Document) -> bool:
-    """The uploader and operators manage a document, and never pay for it."""
-    return bool(
-        is_member(reader) and (reader.pk == document.owner_id or getattr(reader, "is_staff", False))  # type: ignore[union-attr]
+    """The uploader and holders of ``documents.manage_any_document`` manage a
+    document, and never pay for it (``Document.is_managed_by``, which the market
+    below this layer asks too)."""
+    return document.is_managed_by(reader)
+
+
+def reads_everything(reader: Reader) -> bool:
+    """Holders of ``documents.read_all_content`` read every page and download every
+    original of a published document without buying it."""
+    return is_member(reader) and reader.has_perm(READ_ALL_CONTENT)  # type: ignore[union-attr]
+
+
+def may_lock_prices(reader: Reader) -> bool:
+    """Only operators who manage any document fix a price against its uploader."""
+    return is_member(reader) and reader.has_perm(MANAGE_ANY_DOCUMENT)  # type: ignore[union-attr]
+
+
+def may_see_earnings(reader: Reader, member_id: int) -> bool:
+    """A member's earnings are theirs, and open to holders of ``market.view_wallet``."""
+    return is_member(reader) and (
+        reader.pk == member_id or reader.has_perm(VIEW_WALLET)  # type: ignore[union-attr]
     )
 
 
@@ -206,8 +232,9 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
     """The one rule for pages, text, downloads, purchases and management.
 
     Anyone sees a published document and its free preview (``preview_limit``).
-    Whoever may download the original (a buyer, the uploader, an operator;
-    anyone for a free document, or any member when the site wants an account)
+    Whoever may download the original (a buyer, a manager, a holder of
+    ``read_all_content``; anyone for a free document, or any member when the
+    site wants an account)
     sees every page: they could read the file anyway. Documents that are not
     published (converting, failed, unpublished) exist only for their managers,
     except that whoever bought a document keeps it when it is unpublished.
@@ -220,7 +247,7 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
     purchased = False
     kept = False
     reason: Reason | None = None
-    if manager:
+    if manager or (published and reads_everything(reader)):
         allowed = True
     elif document.status == Document.Status.UNPUBLISHED:
         # Whatever its price now, a purchase made while it was on sale still counts.

@@ -26,7 +26,7 @@ from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
 
 from . import signals
-from .models import Category, Document, Tag
+from .models import UPLOAD_WITHOUT_QUOTA, Category, Document, Tag
 from .sniff import UnsupportedFile, sniff_file
 
 if TYPE_CHECKING:
@@ -119,8 +119,9 @@ def _today_start() -> dt.datetime:
 def upload_quota_check(*, owner: User, files: int = 1, size: int = 0) -> None:
     """Refuse ``files`` more uploads of ``size`` bytes in all if they would pass
     the member's daily quota (settings ``UPLOAD_FILES_PER_DAY``, ``UPLOAD_MB_PER_DAY``).
-    Operators are exempt. Checked before anything is stored."""
-    if owner.is_staff:
+    Holders of ``documents.upload_without_quota`` are exempt. Checked before
+    anything is stored."""
+    if owner.has_perm(UPLOAD_WITHOUT_QUOTA):
         return
     conf = settings.OPENWENKU
     resets = timezone.localtime(_today_start() + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M")

@@ -1,5 +1,9 @@
 """Operators' side: settings, wallets with grants/deductions, the ledger (read
-only), purchases with refunds, withdrawals to approve or reject."""
+only), purchases with refunds, withdrawals to approve or reject.
+
+Staff status only lets an account into the admin site; each power is a Django
+permission: ``market.grant_coins``, ``market.approve_withdrawal``,
+``market.change_purchase`` (refunds), ``market.view_*`` (the lists)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,17 @@ from openwenku.accounts.types import User
 
 from . import services
 from .forms import GrantForm
-from .models import Download, LedgerEntry, MarketSettings, PricingLock, Purchase, Wallet, Withdrawal
+from .models import (
+    APPROVE_WITHDRAWAL,
+    GRANT_COINS,
+    Download,
+    LedgerEntry,
+    MarketSettings,
+    PricingLock,
+    Purchase,
+    Wallet,
+    Withdrawal,
+)
 
 
 def _operator(request: HttpRequest) -> User:
@@ -79,7 +93,7 @@ class WalletAdmin(ReadOnlyAdmin):
 
     def grant_view(self, request: HttpRequest) -> HttpResponse:
         """Grant or deduct coins with a reason (a ledger entry, never an edit)."""
-        if not request.user.is_staff or not request.user.has_perm("market.view_wallet"):
+        if not request.user.is_staff or not request.user.has_perm(GRANT_COINS):
             raise PermissionDenied
         form = GrantForm(request.POST or None, initial={"username": request.GET.get("user", "")})
         if request.method == "POST" and form.is_valid():
@@ -186,8 +200,12 @@ class WithdrawalAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "decided_by")
     actions = ["approve", "reject"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return request.user.is_staff and request.user.has_perm("market.change_withdrawal")
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Whoever decides withdrawals sees them.
+        return super().has_view_permission(request, obj) or self.has_approve_permission(request)
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_staff and request.user.has_perm(APPROVE_WITHDRAWAL)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
@@ -209,11 +227,11 @@ class WithdrawalAdmin(ReadOnlyAdmin):
         if done:
             self.message_user(request, done_message % {"n": done})
 
-    @admin.action(description=gettext_lazy("Mark as paid (approve)"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Mark as paid (approve)"), permissions=["approve"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Withdrawal]) -> None:
         self._decide(request, queryset, services.withdrawal_approve, _("%(n)d withdrawal(s) paid."))
 
-    @admin.action(description=gettext_lazy("Reject (return the coins)"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Reject (return the coins)"), permissions=["approve"])
     def reject(self, request: HttpRequest, queryset: QuerySet[Withdrawal]) -> None:
         self._decide(
             request, queryset, services.withdrawal_reject, _("%(n)d withdrawal(s) rejected.")

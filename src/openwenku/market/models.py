@@ -21,6 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 _SETTINGS_CACHE_KEY = "openwenku:market-settings"
 
+# Operators' powers over money, granted as Django permissions (staff status only
+# opens the admin site). Seeing a member's wallet or earnings is ``view_wallet``.
+GRANT_COINS = "market.grant_coins"
+APPROVE_WITHDRAWAL = "market.approve_withdrawal"
+VIEW_WALLET = "market.view_wallet"
+
 
 class MarketSettings(models.Model):
     """The operator's money settings (one row; defaults until it is saved)."""
@@ -107,6 +113,7 @@ class Wallet(models.Model):
     class Meta:
         verbose_name = _("wallet")
         verbose_name_plural = _("wallets")
+        permissions = [("grant_coins", _("Grant or deduct coins"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(balance__gte=0), name="wallet_balance_non_negative"
@@ -437,6 +444,7 @@ class Withdrawal(models.Model):
     class Meta:
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
+        permissions = [("approve_withdrawal", _("Approve or reject withdrawals"))]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="withdrawal_positive"),

@@ -14,7 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openwenku.access.policy import AccessDenied, Action, DocumentAccess, Reason, access_for
+from openwenku.access.policy import (
+    AccessDenied,
+    Action,
+    DocumentAccess,
+    Reason,
+    access_for,
+    may_lock_prices,
+    may_see_earnings,
+)
 from openwenku.access.selectors import document_for_reader
 from openwenku.accounts.throttling import client_ip
 from openwenku.core.errors import ApplicationError, Forbidden, NotFound
@@ -72,9 +80,9 @@ def buy(request, pk: int):
     document, access = document_for_reader(request.user, pk)
     if not access.published:
         raise AccessDenied(Reason.NOT_PUBLISHED)
+    if access.can_download:  # bought already, free, or read free (managers, read_all_content)
+        return redirect(document)
     if request.method == "GET":
-        if access.can_download:
-            return redirect(document)
         return _buy_page(request, document, status=200)
     form = BuyForm(request.POST)
     if not form.is_valid():
@@ -190,8 +198,8 @@ def earnings(request):
 @login_required
 @require_GET
 def earnings_of(request, user_id: int):
-    """A member's earnings: their own, or anyone's for operators."""
-    if not request.user.is_staff and request.user.pk != user_id:
+    """A member's earnings: their own, or anyone's for holders of ``market.view_wallet``."""
+    if not may_see_earnings(request.user, user_id):
         raise Forbidden
     owner = get_user_model().objects.filter(pk=user_id).first()
     if owner is None:
@@ -204,7 +212,8 @@ def earnings_of(request, user_id: int):
 def pricing(request, pk: int):
     document, _access = document_for_reader(request.user, pk, Action.MANAGE)
     lock = PricingLock.objects.filter(document=document).select_related("locked_by").first()
-    form_class = OperatorPricingForm if request.user.is_staff else PricingForm
+    operator = may_lock_prices(request.user)
+    form_class = OperatorPricingForm if operator else PricingForm
     initial = {
         "price": document.price,
         "preview_pages": document.preview_pages,
@@ -220,7 +229,7 @@ def pricing(request, pk: int):
                 by=request.user,
                 price=data["price"],
                 preview_pages=data["preview_pages"],
-                lock=data.get("lock") if request.user.is_staff else None,
+                lock=data.get("lock") if operator else None,
                 reason=data.get("reason", ""),
             )
         except ApplicationError as exc:  # the operator's lock, a price outside the rules

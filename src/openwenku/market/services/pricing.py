@@ -2,8 +2,9 @@
 
 What a valid price is (limits, free preview pages) is the document's own
 rule and lives in ``documents.services.document_update_pricing``; the market
-adds only who may change it: the uploader or an operator, and not the
-uploader once an operator has fixed the price (``PricingLock``).
+adds only who may change it: its managers (``Document.is_managed_by``: the
+uploader or a holder of ``documents.manage_any_document``), and not the
+uploader once such an operator has fixed the price (``PricingLock``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.errors import Forbidden
-from openwenku.documents.models import Document
+from openwenku.documents.models import MANAGE_ANY_DOCUMENT, Document
 from openwenku.documents.services import document_update_pricing
 
 from ..models import PricingLock
@@ -40,17 +41,18 @@ def pricing_set(
     """
     if not document.is_managed_by(by):
         raise Forbidden()
+    operator = by.has_perm(MANAGE_ANY_DOCUMENT)
     locked = PricingLock.objects.filter(document_id=document.pk).exists()
-    if locked and not by.is_staff:
+    if locked and not operator:
         raise MarketRefused(_("An operator fixed this document's price; it cannot be changed."))
     with transaction.atomic():
         document = document_update_pricing(
             document=document, price=price, preview_pages=preview_pages
         )
-        if by.is_staff and lock is True:
+        if operator and lock is True:
             PricingLock.objects.update_or_create(
                 document=document, defaults={"locked_by": by, "reason": reason[:255]}
             )
-        elif by.is_staff and lock is False:
+        elif operator and lock is False:
             PricingLock.objects.filter(document=document).delete()
     return document

@@ -78,7 +78,7 @@ def withdrawal_reject(*, withdrawal: Withdrawal, by: User, note: str = "") -> Wi
 
 
 def _decide(withdrawal: Withdrawal, by: User | None, note: str, approve: bool) -> Withdrawal:
-    if by is None or not by.is_staff:
+    if by is None or not by.has_perm("market.approve_withdrawal"):  # models.APPROVE_WITHDRAWAL
         raise Forbidden(_("Only an operator may decide a withdrawal."))
     member_id = ledger.wallet_id_for_user(withdrawal.user_id)
     held_id = ledger.site_wallet_id(Wallet.Kind.HELD)
