@@ -20,7 +20,16 @@ from openwenku.accounts.types import User
 
 from . import services
 from .forms import GrantForm
-from .models import Download, LedgerEntry, MarketSettings, PricingLock, Purchase, Wallet, Withdrawal
+from .models import (
+    Download,
+    LedgerEntry,
+    MarketSettings,
+    PricingLock,
+    Purchase,
+    RewardClawback,
+    Wallet,
+    Withdrawal,
+)
 
 
 def _operator(request: HttpRequest) -> User:
@@ -143,11 +152,12 @@ class PurchaseAdmin(ReadOnlyAdmin):
         "price",
         "commission",
         "refunded_at",
+        "review",
     )
-    list_filter = ("refunded_at",)
+    list_filter = ("review", "refunded_at")
     search_fields = ("buyer__username", "document__title", "idempotency_key")
     list_select_related = ("buyer", "document", "seller")
-    actions = ["refund"]
+    actions = ["refund", "clear_review"]
 
     @admin.action(description=gettext_lazy("Refund the selected purchases"), permissions=["change"])
     def refund(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
@@ -160,6 +170,20 @@ class PurchaseAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"#{purchase.pk}: {exc.message}", messages.ERROR)
         if done:
             self.message_user(request, _("%(n)d purchase(s) refunded.") % {"n": done})
+
+    @admin.action(
+        description=gettext_lazy("Clear the selected sales for withdrawal"), permissions=["change"]
+    )
+    def clear_review(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
+        done = 0
+        for purchase in queryset:
+            try:
+                services.sale_review_clear(purchase=purchase, by=_operator(request))
+                done += 1
+            except services.MarketRefused as exc:
+                self.message_user(request, f"#{purchase.pk}: {exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)d sale(s) cleared.") % {"n": done})
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Needed to run the refund action; the fields stay read-only.
@@ -218,6 +242,13 @@ class WithdrawalAdmin(ReadOnlyAdmin):
         self._decide(
             request, queryset, services.withdrawal_reject, _("%(n)d withdrawal(s) rejected.")
         )
+
+
+@admin.register(RewardClawback)
+class RewardClawbackAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "document_id", "user", "reward", "taken", "reason", "created_by")
+    search_fields = ("user__username", "reason")
+    list_select_related = ("user", "created_by")
 
 
 @admin.register(Download)
