@@ -115,9 +115,7 @@ def test_item02_daily_cap_holds_under_racing_grants(users, limits):
     MarketSettings(upload_reward=2).save()
     member = users["uploader"]
     docs = [_real(member, pages=1) for _ in range(12)]
-    results = run_concurrently(
-        12, lambda i: services.upload_reward_grant(document_id=docs[i].pk)
-    )
+    results = run_concurrently(12, lambda i: services.upload_reward_grant(document_id=docs[i].pk))
     assert all(ok for ok, _ in results), results
     assert balance_of(member) == 7
     assert_ledger_consistent()

@@ -46,16 +46,15 @@ def sale_needs_review(*, buyer_wallet: Wallet) -> str:
     rewards = recent.filter(kind__in=(Kind.UPLOAD_REWARD, Kind.SIGNIN_REWARD)).aggregate(
         n=Coalesce(Sum("amount"), 0)
     )["n"]
-    rewards += recent.filter(kind=Kind.REWARD_CLAWBACK).aggregate(n=Coalesce(Sum("amount"), 0))[
-        "n"
-    ]
+    rewards += recent.filter(kind=Kind.REWARD_CLAWBACK).aggregate(n=Coalesce(Sum("amount"), 0))["n"]
     share = min(max(rewards, 0), balance) * 100 // balance
     if share > settings.OPENWENKU["SALE_REVIEW_REWARD_PERCENT"]:
-        return f"{share}% of the buyer's {balance} coins were rewards of the last {sale_hold().days} days"
+        days = sale_hold().days
+        return f"{share}% of the buyer's {balance} coins were rewards of the last {days} days"
     return ""
 
 
-def sale_review_clear(*, purchase: Purchase, by: User, note: str = "") -> Purchase:
+def sale_review_clear(*, purchase: Purchase, by: User | None, note: str = "") -> Purchase:
     """An operator found a flagged sale genuine: its income follows the normal hold."""
     if by is None or not by.is_staff:
         raise Forbidden(_("Only an operator may clear a sale."))
