@@ -173,3 +173,17 @@ def test_item02_clawback_of_a_spent_reward_records_the_debt(users, limits):
     assert services.reward_clawback(document=doc, reason="again") is None
     assert RewardClawback.objects.count() == 1
     assert_ledger_consistent()
+
+
+def test_item02_operator_deleting_a_document_takes_the_reward_back(users, limits):
+    MarketSettings(upload_reward=4).save()
+    doc = _real(users["uploader"])
+    document_published.send(sender=None, document_id=doc.pk)
+    web = Client()
+    web.force_login(users["operator"])
+    assert web.post(f"/doc/{doc.pk}/delete").status_code == 302
+    assert not Document.objects.filter(pk=doc.pk).exists()
+    assert balance_of(users["uploader"]) == 0
+    entry = LedgerEntry.objects.get(kind="reward_clawback")
+    assert (entry.amount, entry.document_id) == (-4, doc.pk)
+    assert_ledger_consistent()
