@@ -357,6 +357,19 @@ OPENWENKU = {
     "UPLOAD_MB_PER_DAY": env.int("OPENWENKU_UPLOAD_MB_PER_DAY", default=1024),
     # Personal API tokens expire after this many days (a token may ask for fewer).
     "API_TOKEN_DAYS": env.int("OPENWENKU_API_TOKEN_DAYS", default=90),
+    # Rewards (issue 11, item 2). An upload earns a reward only if the document
+    # has at least MIN_PAGES pages and MIN_TEXT_CHARS characters of text (also the
+    # content-integrity rule, documents/content.py); about half a printed page of
+    # Chinese, so one-line files earn nothing while a short real handout does.
+    "MIN_PAGES": env.int("OPENWENKU_MIN_PAGES", default=1),
+    "MIN_TEXT_CHARS": env.int("OPENWENKU_MIN_TEXT_CHARS", default=300),
+    # Reward coins (upload + sign-in) a member may earn per local day (0 = no cap).
+    "REWARD_DAILY_CAP": env.int("OPENWENKU_REWARD_DAILY_CAP", default=10),
+    # Sale income becomes withdrawable this many days after the sale; a sale paid
+    # with coins more than SALE_REVIEW_REWARD_PERCENT % of which were rewards from
+    # that period waits for an operator's review instead.
+    "SALE_HOLD_DAYS": env.int("OPENWENKU_SALE_HOLD_DAYS", default=7),
+    "SALE_REVIEW_REWARD_PERCENT": env.int("OPENWENKU_SALE_REVIEW_REWARD_PERCENT", default=50),
 }
 
 LOGGING = {

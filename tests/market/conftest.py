@@ -1,16 +1,19 @@
 """Documents built as rows (with real small WebP page images and a real
 original file on the test's private storage), members in every role."""
 
+import datetime as dt
 import io
 import itertools
 import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db.models import F
 from PIL import Image
 
 from openwenku.documents.models import Document, DocumentPage
 from openwenku.market import services
+from openwenku.market.models import Purchase
 
 _sha = itertools.count(1)
 
@@ -47,6 +50,15 @@ def make_doc(
         page.image.save(f"{n}.webp", ContentFile(webp_bytes((n * 20 % 255, 100, 100))), save=False)
         page.save()
     return doc
+
+
+def age_sales(days=None):
+    """Move every sale past the hold, so its income is withdrawable (the hold
+    itself is tested in tests/security/test_item02_sales.py)."""
+    from django.conf import settings
+
+    days = settings.OPENWENKU["SALE_HOLD_DAYS"] + 1 if days is None else days
+    Purchase.objects.update(created_at=F("created_at") - dt.timedelta(days=days))
 
 
 def grant(user, amount):

@@ -13,7 +13,7 @@ from openwenku.market import services
 from openwenku.market.models import DocumentDay, Download, MarketSettings, PricingLock, Withdrawal
 from openwenku.market.selectors import balance_of, earned_available
 
-from .conftest import grant, make_doc
+from .conftest import age_sales, grant, make_doc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -54,20 +54,20 @@ def test_daily_caps_per_member_and_per_address(client, users):
 
 def test_upload_reward_once_per_file_ever(users):
     MarketSettings(upload_reward=3).save()
-    first = make_doc(users["uploader"], sha="a" * 64)
+    first = make_doc(users["uploader"], sha="a" * 64, text_chars=5000)
     document_published.send(sender=None, document_id=first.pk)
     document_published.send(sender=None, document_id=first.pk)  # a re-conversion
     assert balance_of(users["uploader"]) == 3
     # Deleted and uploaded again (by anyone): nothing.
     Document.objects.filter(pk=first.pk).delete()
-    again = make_doc(users["uploader"], sha="a" * 64)
+    again = make_doc(users["uploader"], sha="a" * 64, text_chars=5000)
     document_published.send(sender=None, document_id=again.pk)
-    copy = make_doc(users["other"], sha="a" * 64)
+    copy = make_doc(users["other"], sha="a" * 64, text_chars=5000)
     document_published.send(sender=None, document_id=copy.pk)
     assert balance_of(users["uploader"]) == 3 and balance_of(users["other"]) == 0
     # A new file earns; a document not ready does not.
-    fresh = make_doc(users["other"], sha="b" * 64)
-    pending = make_doc(users["other"], sha="c" * 64, status="converting")
+    fresh = make_doc(users["other"], sha="b" * 64, text_chars=5000)
+    pending = make_doc(users["other"], sha="c" * 64, status="converting", text_chars=5000)
     document_published.send(sender=None, document_id=fresh.pk)
     document_published.send(sender=None, document_id=pending.pk)
     assert balance_of(users["other"]) == 3
@@ -111,7 +111,9 @@ def test_withdrawal_hold_approve_reject(users):
     doc = make_doc(seller, price=20)
     grant(users["buyer"], 20)
     services.purchase_create(buyer=users["buyer"], document=doc, idempotency_key="k")
-    assert balance_of(seller) == 70 and earned_available(seller) == 20
+    assert balance_of(seller) == 70 and earned_available(seller) == 0  # on hold
+    age_sales()
+    assert earned_available(seller) == 20
     with pytest.raises(services.MarketRefused, match="5"):
         services.withdrawal_request(user=seller, amount=4, account="支付宝", idempotency_key="a")
     with pytest.raises(services.MarketRefused, match="20"):
@@ -140,6 +142,7 @@ def test_withdraw_page(client, users):
     doc = make_doc(users["uploader"], price=9)
     grant(users["buyer"], 9)
     services.purchase_create(buyer=users["buyer"], document=doc, idempotency_key="k")
+    age_sales()
     client.force_login(users["uploader"])
     page = client.get("/my/withdraw/").content.decode()
     assert "9" in page

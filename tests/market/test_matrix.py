@@ -9,7 +9,7 @@ from openwenku.access.selectors import public_text, visible_text
 from openwenku.market import services
 from openwenku.market.models import LedgerEntry, MarketSettings
 
-from .conftest import grant, make_doc
+from .conftest import age_sales, grant, make_doc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -118,6 +118,7 @@ def test_admin_grant_and_withdrawal_actions(world, users, role):
     assert ("/admin/login/" in response["Location"]) is not allowed
     assert (LedgerEntry.objects.count() == before + 1) is allowed
     MarketSettings(min_withdrawal=1).save()
+    age_sales()
     w = services.withdrawal_request(
         user=users["uploader"], amount=5, account="支付宝", idempotency_key=role
     ).withdrawal

@@ -18,7 +18,7 @@ from openwenku.documents.services import (
 from openwenku.market import services
 from openwenku.market.models import MarketSettings, PricingLock
 
-from .conftest import grant, make_doc
+from .conftest import age_sales, grant, make_doc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -128,6 +128,7 @@ def test_only_operators_decide_withdrawals(users):
     doc = make_doc(users["uploader"], price=5)
     grant(users["buyer"], 5)
     services.purchase_create(buyer=users["buyer"], document=doc, idempotency_key="k")
+    age_sales()
     held = services.withdrawal_request(
         user=users["uploader"], amount=5, account="支付宝", idempotency_key="w"
     ).withdrawal

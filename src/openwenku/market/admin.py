@@ -32,6 +32,7 @@ from .models import (
     MarketSettings,
     PricingLock,
     Purchase,
+    RewardClawback,
     Wallet,
     Withdrawal,
 )
@@ -157,11 +158,12 @@ class PurchaseAdmin(ReadOnlyAdmin):
         "price",
         "commission",
         "refunded_at",
+        "review",
     )
-    list_filter = ("refunded_at",)
+    list_filter = ("review", "refunded_at")
     search_fields = ("buyer__username", "document__title", "idempotency_key")
     list_select_related = ("buyer", "document", "seller")
-    actions = ["refund"]
+    actions = ["refund", "clear_review"]
 
     @admin.action(description=gettext_lazy("Refund the selected purchases"), permissions=["change"])
     def refund(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
@@ -174,6 +176,20 @@ class PurchaseAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"#{purchase.pk}: {exc.message}", messages.ERROR)
         if done:
             self.message_user(request, _("%(n)d purchase(s) refunded.") % {"n": done})
+
+    @admin.action(
+        description=gettext_lazy("Clear the selected sales for withdrawal"), permissions=["change"]
+    )
+    def clear_review(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
+        done = 0
+        for purchase in queryset:
+            try:
+                services.sale_review_clear(purchase=purchase, by=_operator(request))
+                done += 1
+            except services.MarketRefused as exc:
+                self.message_user(request, f"#{purchase.pk}: {exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)d sale(s) cleared.") % {"n": done})
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Needed to run the refund action; the fields stay read-only.
@@ -236,6 +252,13 @@ class WithdrawalAdmin(ReadOnlyAdmin):
         self._decide(
             request, queryset, services.withdrawal_reject, _("%(n)d withdrawal(s) rejected.")
         )
+
+
+@admin.register(RewardClawback)
+class RewardClawbackAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "document_id", "user", "reward", "taken", "reason", "created_by")
+    search_fields = ("user__username", "reason")
+    list_select_related = ("user", "created_by")
 
 
 @admin.register(Download)

@@ -147,6 +147,7 @@ class LedgerEntry(models.Model):
         REFUND = "refund", _("Refund")
         UPLOAD_REWARD = "upload_reward", _("Upload reward")
         SIGNIN_REWARD = "signin_reward", _("Sign-in reward")
+        REWARD_CLAWBACK = "reward_clawback", _("Reward taken back")
         GRANT = "grant", _("Granted by an operator")
         DEDUCTION = "deduction", _("Deducted by an operator")
         RECHARGE = "recharge", _("Recharge")
@@ -241,7 +242,18 @@ class LedgerEntry(models.Model):
 
 
 class Purchase(models.Model):
-    """A buyer's right to a document, paid once."""
+    """A buyer's right to a document, paid once.
+
+    The seller's income from it becomes withdrawable only after the hold
+    (``OPENWENKU_SALE_HOLD_DAYS`` from ``created_at``), and only if the sale is
+    not waiting for review: a sale paid mostly with the buyer's recent rewards
+    is flagged at purchase time until an operator clears it.
+    """
+
+    class Review(models.TextChoices):
+        NONE = "", _("Not needed")
+        FLAGGED = "flagged", _("Waiting for review")
+        CLEARED = "cleared", _("Cleared by an operator")
 
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -267,6 +279,24 @@ class Purchase(models.Model):
     created_at = models.DateTimeField(_("bought at"), auto_now_add=True, db_index=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     refund_reason = models.CharField(_("refund reason"), max_length=255, blank=True)
+    review = models.CharField(
+        _("sale review"),
+        max_length=8,
+        choices=Review.choices,
+        default=Review.NONE,
+        blank=True,
+        db_index=True,
+    )
+    review_reason = models.CharField(_("review reason"), max_length=255, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("purchase")
@@ -364,6 +394,51 @@ class RewardedFile(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class RewardClawback(models.Model):
+    """An upload reward taken back because its document was removed for cause.
+
+    One per document. The ledger gets a reversing entry for what the wallet
+    could cover (``taken``); balances never go below zero, so the rest stays
+    recorded here as ``owed`` (not collected automatically).
+    """
+
+    document_id = models.BigIntegerField(_("document"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reward_clawbacks",
+        verbose_name=_("member"),
+    )
+    reward = models.PositiveIntegerField(_("reward"))
+    taken = models.PositiveIntegerField(_("taken back"))
+    reason = models.CharField(_("reason"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by operator"),
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reward taken back")
+        verbose_name_plural = _("rewards taken back")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(taken__lte=models.F("reward")), name="clawback_taken_le_reward"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.taken}/{self.reward}"
+
+    @property
+    def owed(self) -> int:
+        return self.reward - self.taken
 
 
 class SignIn(models.Model):

@@ -7,7 +7,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.conf import settings
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -33,6 +45,9 @@ def balance_of(user: User) -> int:
 def earned_available(user: User) -> int:
     """Coins the member may withdraw: sales income not yet withdrawn, within the balance.
 
+    Income of a sale younger than the hold (``OPENWENKU_SALE_HOLD_DAYS``) or
+    flagged for review is not withdrawable yet (see ``pending_sales_of``).
+
     Rewards and grants can be spent on documents but not paid out.
     """
     wallet = Wallet.objects.filter(user_id=user.pk).first()
@@ -41,17 +56,60 @@ def earned_available(user: User) -> int:
     return _withdrawable(wallet)
 
 
+def sale_hold() -> dt.timedelta:
+    """How long sale income waits before it may be withdrawn."""
+    return dt.timedelta(days=max(0, settings.OPENWENKU["SALE_HOLD_DAYS"]))
+
+
+def _sale_pending() -> Q:
+    """Ledger entries of sales whose income is not withdrawable yet: younger
+    than the hold, or waiting for an operator's review."""
+    return Q(purchase__created_at__gt=timezone.now() - sale_hold()) | Q(
+        purchase__review=Purchase.Review.FLAGGED
+    )
+
+
 def _withdrawable(wallet: Wallet) -> int:
+    # A sale and its refund are both pending or both not (same purchase), so a
+    # refunded sale nets to zero either way.
+    pending = _sale_pending()
     sums = LedgerEntry.objects.filter(wallet=wallet).aggregate(
-        sales=Coalesce(Sum("amount", filter=Q(kind__in=["sale"])), 0),
+        sales=Coalesce(Sum("amount", filter=Q(kind="sale") & ~pending), 0),
         sale_refunds=Coalesce(
-            Sum("amount", filter=Q(kind="refund", amount__lt=0)), 0
+            Sum("amount", filter=Q(kind="refund", amount__lt=0) & ~pending), 0
         ),  # refunds taken back from the seller
         held=Coalesce(Sum("amount", filter=Q(kind="withdrawal_hold")), 0),
         returned=Coalesce(Sum("amount", filter=Q(kind="withdrawal_returned")), 0),
     )
     earned = sums["sales"] + sums["sale_refunds"] + sums["held"] + sums["returned"]
     return max(0, min(wallet.balance, earned))
+
+
+@dataclass(frozen=True)
+class PendingSales:
+    """Sale income not withdrawable yet: on hold until a date, or under review."""
+
+    on_hold: int
+    under_review: int
+    next_release_at: dt.datetime | None
+
+
+def pending_sales_of(user: User) -> PendingSales:
+    active = Purchase.objects.filter(seller_id=user.pk, refunded_at__isnull=True)
+    since = timezone.now() - sale_hold()
+    review = active.filter(review=Purchase.Review.FLAGGED).aggregate(
+        n=Coalesce(Sum(F("price") - F("commission")), 0)
+    )["n"]
+    young = active.filter(created_at__gt=since).exclude(review=Purchase.Review.FLAGGED)
+    hold = young.aggregate(
+        n=Coalesce(Sum(F("price") - F("commission")), 0), first=Min("created_at")
+    )
+    first = hold["first"]
+    return PendingSales(
+        on_hold=hold["n"],
+        under_review=review,
+        next_release_at=first + sale_hold() if first else None,
+    )
 
 
 def signed_in_today(user: User) -> bool:

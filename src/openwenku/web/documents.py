@@ -24,7 +24,7 @@ from openwenku.documents.forms import DocumentEditForm, UploadForm
 from openwenku.documents.models import Document
 from openwenku.documents.presentation import description_segments, meta_description
 from openwenku.documents.status import status_label, status_payload
-from openwenku.market.services import new_idempotency_key, stats_record_view
+from openwenku.market.services import new_idempotency_key, reward_clawback, stats_record_view
 from openwenku.moderation.forms import ReportForm
 from openwenku.moderation.services import report_create
 from openwenku.search.selectors import related_searches_for_document
@@ -277,10 +277,22 @@ def edit(request, pk: int):
     return render(request, "documents/edit.html", {"document": document, "form": form})
 
 
+def _clawback_if_for_cause(request: HttpRequest, document: Document) -> None:
+    """An operator taking someone's document off the site does so for cause:
+    its upload reward is taken back. An uploader removing their own keeps it."""
+    if request.user.pk != document.owner_id:
+        reward_clawback(
+            document=document,
+            reason=_("Document removed by an operator"),
+            by=request.user,  # type: ignore[arg-type]  # _managed let in only members
+        )
+
+
 @login_required
 @require_POST
 def unpublish(request, pk: int):
     document = _managed(request, pk)
+    _clawback_if_for_cause(request, document)
     services.document_unpublish(document=document)
     messages.success(request, _("The document is no longer on the site."))
     return redirect("documents:edit", pk=pk)
@@ -299,6 +311,7 @@ def republish(request, pk: int):
 @require_POST
 def delete(request, pk: int):
     document = _managed(request, pk)
+    _clawback_if_for_cause(request, document)
     if services.document_delete(document=document):
         messages.success(request, _("The document was deleted."))
     else:

@@ -129,6 +129,7 @@ def wallet(request):
     context = {
         "balance": selectors.balance_of(request.user),
         "withdrawable": selectors.earned_available(request.user),
+        "pending_sales": selectors.pending_sales_of(request.user),
         "signed_in_today": selectors.signed_in_today(request.user),
         "signin_reward": selectors.market_settings().signin_reward,
         "entries": entries,

@@ -5,7 +5,9 @@ withdrawals, pricing), one module per capability so each stays small.
   operator's grants and deductions;
 - ``purchases``: buying a document, refunds;
 - ``downloads``: daily download caps, download and view statistics;
-- ``rewards``: the upload reward and the daily sign-in;
+- ``rewards``: the upload reward and the daily sign-in (capped per day),
+  taking an upload reward back;
+- ``sales``: the hold on sale income, flagging and clearing farmed sales;
 - ``withdrawals``: holding earned coins for payout, an operator's decision;
 - ``pricing``: who may set a price, an operator's lock;
 - ``idempotency``: the keys that make a retried request harmless;
@@ -29,7 +31,8 @@ from .errors import (
 from .idempotency import new_idempotency_key
 from .pricing import pricing_set
 from .purchases import PurchaseResult, purchase_create, purchase_refund
-from .rewards import signin_claim, upload_reward_grant
+from .rewards import reward_clawback, signin_claim, upload_reward_grant
+from .sales import sale_review_clear
 from .withdrawals import (
     WithdrawalResult,
     withdrawal_approve,
@@ -52,6 +55,8 @@ __all__ = [
     "pricing_set",
     "purchase_create",
     "purchase_refund",
+    "reward_clawback",
+    "sale_review_clear",
     "signin_claim",
     "stats_record_view",
     "upload_reward_grant",

@@ -23,6 +23,7 @@ from ..models import LedgerEntry, Purchase, Wallet
 from ..selectors import balance_of, market_settings
 from .errors import IdempotencyConflict, InsufficientCoins, MarketRefused
 from .idempotency import clean_key
+from .sales import sale_needs_review
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import User
@@ -73,6 +74,7 @@ def purchase_create(
             if buyer_wallet.balance < doc.price:
                 raise InsufficientCoins(buyer_wallet.balance, doc.price)
             commission = doc.price * commission_pct // 100
+            review_reason = sale_needs_review(buyer_wallet=buyer_wallet)
             purchase = Purchase.objects.create(
                 buyer=buyer,
                 document=doc,
@@ -80,6 +82,8 @@ def purchase_create(
                 price=doc.price,
                 commission=commission,
                 idempotency_key=key,
+                review=Purchase.Review.FLAGGED if review_reason else Purchase.Review.NONE,
+                review_reason=review_reason,
             )
             ledger.post(
                 buyer_wallet, -doc.price, Kind.PURCHASE, document_id=doc.pk, purchase=purchase
