@@ -357,6 +357,10 @@ OPENWENKU = {
     "UPLOAD_MB_PER_DAY": env.int("OPENWENKU_UPLOAD_MB_PER_DAY", default=1024),
     # Personal API tokens expire after this many days (a token may ask for fewer).
     "API_TOKEN_DAYS": env.int("OPENWENKU_API_TOKEN_DAYS", default=90),
+    # --- accounts: registration limits (issue 11, item 2) ---
+    # Accounts one client address may create in 24 hours (0 = no limit).
+    "REGISTRATIONS_PER_IP_PER_DAY": env.int("OPENWENKU_REGISTRATIONS_PER_IP_PER_DAY", default=5),
+    # --- end accounts ---
 }
 
 LOGGING = {
