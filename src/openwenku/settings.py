@@ -370,6 +370,10 @@ OPENWENKU = {
     # that period waits for an operator's review instead.
     "SALE_HOLD_DAYS": env.int("OPENWENKU_SALE_HOLD_DAYS", default=7),
     "SALE_REVIEW_REWARD_PERCENT": env.int("OPENWENKU_SALE_REVIEW_REWARD_PERCENT", default=50),
+    # --- accounts: registration limits (issue 11, item 2) ---
+    # Accounts one client address may create in 24 hours (0 = no limit).
+    "REGISTRATIONS_PER_IP_PER_DAY": env.int("OPENWENKU_REGISTRATIONS_PER_IP_PER_DAY", default=5),
+    # --- end accounts ---
 }
 
 LOGGING = {

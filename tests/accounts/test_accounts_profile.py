@@ -47,7 +47,10 @@ def test_profile_edit_changes_display_and_masked_name(client, make_user):
 
 def test_profile_edit_changes_email(client, make_user):
     client.force_login(make_user())
-    client.post(reverse("accounts:profile"), {"display_name": "", "email": "new@example.com"})
+    client.post(
+        reverse("accounts:profile"),
+        {"display_name": "", "email": "new@example.com", "current_password": "Correct-Horse-42"},
+    )
     assert User.objects.get(username="alice").email == "new@example.com"
 
 

@@ -52,6 +52,17 @@ class RegisterForm(MemberFieldsMixin, UserCreationForm):
 
 
 class ProfileForm(MemberFieldsMixin, forms.ModelForm):
+    """Display name and e-mail; a new e-mail address needs the current password,
+    so whoever finds a session open cannot take the account over by a reset mail."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Required to change your e-mail address."),
+    )
+
     class Meta:
         model = User
         fields = ("display_name", "email")
@@ -61,6 +72,22 @@ class ProfileForm(MemberFieldsMixin, forms.ModelForm):
         self.fields["email"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["display_name"].help_text = _("Leave empty to be shown by your username.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        new_email = cleaned.get("email")
+        if new_email and new_email.casefold() != (self.instance.email or "").casefold():
+            # The instance is the member's own copy, reloaded by the view.
+            stored = User.objects.get(pk=self.instance.pk)
+            if not stored.check_password(cleaned.get("current_password") or ""):
+                self.add_error(
+                    "current_password",
+                    ValidationError(
+                        _("Enter your current password to change your e-mail address."),
+                        code="password_required",
+                    ),
+                )
+        return cleaned
 
 
 class LoginForm(AuthenticationForm):

@@ -51,6 +51,10 @@ class SiteContextMixin(ContextMixin):
         return context
 
 
+# Window of OPENWENKU_REGISTRATIONS_PER_IP_PER_DAY, counted from the first registration.
+REGISTRATION_WINDOW = 24 * 3600
+
+
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
 @method_decorator(never_cache, name="dispatch")
 class RegisterView(auth_views.RedirectURLMixin, FormView[RegisterForm]):
@@ -72,6 +76,20 @@ class RegisterView(auth_views.RedirectURLMixin, FormView[RegisterForm]):
 
     def form_valid(self, form: RegisterForm) -> HttpResponse:
         data = form.cleaned_data
+        limit = settings.OPENWENKU.get("REGISTRATIONS_PER_IP_PER_DAY", 5)
+        ip = client_ip(self.request)
+        if limit and not allow("register-ip", ip, limit=limit, window=REGISTRATION_WINDOW):
+            form.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Too many accounts have been created from your network address "
+                        "today. Please try again in 24 hours."
+                    ),
+                    code="too_many_registrations",
+                ),
+            )
+            return self.form_invalid(form)
         try:
             user = services.user_register(
                 username=data["username"],
