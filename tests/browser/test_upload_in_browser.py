@@ -38,9 +38,8 @@ def test_upload_two_files_and_read_the_page(page, live_server, background_worker
     assert items.count() == 2
     # Each file gets its own progress bar, then its status follows the conversion.
     assert items.nth(0).locator("progress").count() == 1
-    page.wait_for_function(
-        "document.querySelectorAll('#upload-list .upload-item.is-ready').length === 2"
-    )
+    # (Locator waits, not wait_for_function: the site's CSP forbids the eval it uses.)
+    page.locator("#upload-list .upload-item.is-ready").nth(1).wait_for()
     assert "就绪" in items.nth(0).inner_text()
 
     items.filter(has_text=CHINESE_DOCX).locator("a").click()
@@ -50,8 +49,9 @@ def test_upload_two_files_and_read_the_page(page, live_server, background_worker
     assert "王**" in meta and "DOCX" in meta and "KB" in meta
     first = page.locator(f'img[alt="{CHINESE_DOCX}_第1页"]')
     first.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "img => img.complete && img.naturalWidth > 1000", arg=first.element_handle()
-    )
+    for _ in range(300):
+        if first.evaluate("img => img.complete && img.naturalWidth > 1000"):
+            break
+        page.wait_for_timeout(100)
     assert "第1页 / 共" in page.inner_text(".pages")
     assert "核电厂" in page.inner_text(".description")

@@ -4,7 +4,8 @@
   "use strict";
   var form = document.getElementById("upload-form");
   if (!form || !window.FormData || !window.XMLHttpRequest) { return; }
-  var t = window.OPENWENKU_I18N || {};
+  var i18n = document.getElementById("upload-i18n");
+  var t = i18n ? i18n.dataset : {};
   var list = document.getElementById("upload-list");
   var tpl = document.getElementById("upload-item");
   var maxBytes = parseInt(form.dataset.maxBytes, 10) * 1024 * 1024;
