@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "openwenku.audit",
     "openwenku.discovery",
     "openwenku.documents",
+    "openwenku.integrity",
     "openwenku.conversion",
     "openwenku.moderation",
     "openwenku.search",

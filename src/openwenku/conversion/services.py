@@ -25,8 +25,10 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from openwenku.documents import publishing
 from openwenku.documents.models import Document, DocumentPage, page_image_path
 from openwenku.documents.signals import (
+    document_held,
     document_published,
     document_text_changed,
     send_after_commit,
@@ -167,10 +169,23 @@ def conversion_publish(
     Sends ``document_published`` after commit (search indexes it, the market
     rewards the uploader, OCR is queued for pages that need it).
     """
+    # The content checks run here, under the lease and before any status change:
+    # a crash inside them leaves the row CONVERTING for recovery to re-claim.
+    document.page_count = page_count
+    document.text_chars = text_chars
+    verdict = publishing.decide(document)
+    status = {
+        "publish": Document.Status.READY,
+        "hold": Document.Status.HELD,
+        "reject": Document.Status.REJECTED,
+    }[verdict.action]
+    first = verdict.reasons[0] if verdict.reasons else None
     pdf_name = _save_file(f"pdf/{document.storage_key.hex[:2]}/{uuid.uuid4().hex}.pdf", pdf)
     with transaction.atomic():
         updated = Document.objects.filter(pk=document.pk, lease_owner=worker_id).update(
-            status=Document.Status.READY,
+            status=status,
+            failure_code=first.code[:32] if first else "",
+            failure_reason="; ".join(r.message for r in verdict.reasons)[:1000],
             page_count=page_count,
             pages_ready=page_count,
             text_chars=text_chars,
@@ -179,8 +194,10 @@ def conversion_publish(
             lease_owner="",
             lease_expires_at=None,
         )
-        if updated:
+        if updated and status == Document.Status.READY:
             send_after_commit(document_published, document.pk)
+        elif updated and status == Document.Status.HELD:
+            send_after_commit(document_held, document.pk)
     if not updated:
         # Our lease was lost to another worker meanwhile; its result stands.
         default_storage.delete(pdf_name)

@@ -93,6 +93,10 @@ class Document(models.Model):
         FAILED = "failed", _("Failed")
         # Taken off the site by its uploader or an operator; kept for buyers and records.
         UNPUBLISHED = "unpublished", _("Unpublished")
+        # Converted, but a publish gate (documents/publishing.py) held it for review
+        # or refused it; failure_code/failure_reason say why. Only READY is public.
+        HELD = "held", _("Under review")
+        REJECTED = "rejected", _("Rejected")
 
     # One member per entry of the format registry (documents/formats.py), e.g. DOCX = "docx".
     Format = models.TextChoices(  # type: ignore[call-overload]  # built from the registry

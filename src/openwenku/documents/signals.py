@@ -17,6 +17,8 @@ document_published = Signal()
 document_text_changed = Signal()
 # Its metadata changed (title, description, category, tags, price, preview pages).
 document_changed = Signal()
+# A publish gate held it for review (content checks; moderation queues it).
+document_held = Signal()
 # It was unpublished or deleted: it must vanish from every public listing at once.
 document_removed = Signal()
 
