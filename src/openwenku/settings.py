@@ -342,8 +342,10 @@ OPENWENKU = {
     # cold: a fresh soffice per file. A warm instance is replaced after this many files.
     "LO_MODE": env.str("OPENWENKU_LO_MODE", default="warm"),
     "LO_MAX_CONVERSIONS": env.int("OPENWENKU_LO_MAX_CONVERSIONS", default=100),
-    # Run converters in a bubblewrap sandbox (no network, no view of the data dir).
-    "SANDBOX": env.str("OPENWENKU_SANDBOX", default="auto"),
+    # Every converter (LibreOffice, PDFium renderer, OCR) runs in a bubblewrap sandbox
+    # (no network, no view of the data dir). Required: a missing or broken bwrap stops
+    # the worker at start-up. "off" is for development only and logs a loud warning.
+    "SANDBOX": env.str("OPENWENKU_SANDBOX", default="on"),
     # Operator texts shown in every page footer.
     "STATEMENT": _operator_text(
         "OPENWENKU_STATEMENT",

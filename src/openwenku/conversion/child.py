@@ -52,6 +52,14 @@ def python_env() -> dict[str, str]:
     return {"PYTHONPATH": str(Path(openwenku.__file__).resolve().parent.parent)}
 
 
+def python_ro_paths(*inputs: Path) -> list[str]:
+    """What a sandboxed Python child must see read-only: interpreter, libraries, our code."""
+    root = str(Path(openwenku.__file__).resolve().parent.parent)
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, root}
+    paths.add(str(Path(sys.executable).resolve().parent.parent))
+    return sorted(paths) + [str(p.resolve()) for p in inputs]
+
+
 def python_module(module: str, *args: str) -> list[str]:
     """The command that runs ``module`` under this interpreter."""
     return [sys.executable, "-m", module, *args]
@@ -69,6 +77,7 @@ class Child:
         isolated: bool = False,
         env: dict[str, str] | None = None,
         interactive: bool = False,
+        ro_paths: Sequence[str] = (),
     ) -> None:
         """Start ``cmd`` in ``workdir`` (its only writable place when ``isolated``).
 
@@ -84,6 +93,7 @@ class Child:
             env=env,
             stdin=subprocess.PIPE if interactive else subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            ro_paths=ro_paths,
         )
         self._buf = b""
 

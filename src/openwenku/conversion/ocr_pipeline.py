@@ -19,8 +19,8 @@ from django.conf import settings
 
 from openwenku.documents.models import Document, DocumentPage
 
-from . import services
-from .child import Child, ChildExited, ChildTimeout, python_env, python_module
+from . import sandbox, services
+from .child import Child, ChildExited, ChildTimeout, python_env, python_module, python_ro_paths
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,8 @@ def _recognise(pdf: Path, numbers: list[int], workdir: Path) -> Iterator[tuple[i
             workdir=workdir,
             memory_bytes=conf["OCR_MEMORY_MB"] * 1024 * 1024,
             env=python_env(),
+            isolated=sandbox.bubblewrap_available(conf["SANDBOX"]),
+            ro_paths=python_ro_paths(pdf),
         ) as child:
             timeout = conf["OCR_PAGE_TIMEOUT"] + MODEL_LOAD_SECONDS
             while pending:

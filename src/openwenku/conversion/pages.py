@@ -19,7 +19,16 @@ from typing import Any
 
 from django.conf import settings
 
-from .child import Child, ChildExited, ChildTimeout, python_env, python_module, wait_readable
+from . import sandbox
+from .child import (
+    Child,
+    ChildExited,
+    ChildTimeout,
+    python_env,
+    python_module,
+    python_ro_paths,
+    wait_readable,
+)
 from .errors import ConversionError
 
 logger = logging.getLogger(__name__)
@@ -66,6 +75,8 @@ def _spawn(pdf: Path, outdir: Path, start: int, step: int) -> Child:
         workdir=outdir,
         memory_bytes=conf["WORKER_MEMORY_MB"] * 1024 * 1024,
         env=python_env(),
+        isolated=sandbox.bubblewrap_available(conf["SANDBOX"]),
+        ro_paths=python_ro_paths(pdf),
     )
 
 

@@ -7,10 +7,12 @@ pandoc, which follow links a document names, also run, when bubblewrap is
 available, in a private view of the file system holding only the system
 libraries, fonts and their own scratch directory, with no network at all: a
 hostile document can then neither fetch a URL nor read a local path it names
-(another user's upload, /etc/passwd). The page renderer and OCR are our own
-Python (render.py, ocr.py) reading a PDF we already hold, and run with the
-limits but outside bubblewrap. ``run`` waits for a converter that writes a file
-and exits; child.py talks to the ones that report as they work.
+(another user's upload, /etc/passwd). The page renderer and OCR (render.py,
+ocr.py) parse the same hostile PDFs and run in the same sandbox, with our
+interpreter and code visible read-only. The sandbox is required: a missing
+or broken ``bwrap`` is a start-up error unless OPENWENKU_SANDBOX=off.
+``run`` waits for a converter that writes a file and exits; child.py talks
+to the ones that report as they work.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,15 +60,42 @@ class Timeout(Exception):
         self.seconds = seconds
 
 
-def bubblewrap_available(mode: str = "auto") -> bool:
-    if mode in ("off", "0", "false", "no"):
+class SandboxUnavailable(RuntimeError):
+    """The sandbox is required but bubblewrap is missing or cannot isolate here."""
+
+
+_OFF = ("off", "0", "false", "no")
+_warned_off = False
+
+
+def bubblewrap_available(mode: str = "on") -> bool:
+    """True when converters must run in bubblewrap; raise if it is required but unusable.
+
+    The sandbox is on unless ``OPENWENKU_SANDBOX=off`` (development only, logged
+    loudly): a missing or broken ``bwrap`` never silently turns it off.
+    """
+    global _warned_off
+    if mode.strip().lower() in _OFF:
+        if not _warned_off:
+            logger.warning(
+                "OPENWENKU_SANDBOX=off: converters parse uploads WITHOUT a sandbox "
+                "(network and data folder reachable). Development only, never in public."
+            )
+            _warned_off = True
         return False
     path = shutil.which("bwrap")
     if not path:
-        if mode in ("on", "1", "true", "yes", "required"):
-            raise RuntimeError("OPENWENKU_SANDBOX requires bubblewrap (bwrap), not installed")
-        return False
-    return _bwrap_works(path)
+        raise SandboxUnavailable(
+            "The converter sandbox needs bubblewrap: install the package `bubblewrap` "
+            "(bwrap not found on PATH), or set OPENWENKU_SANDBOX=off for development only."
+        )
+    if not _bwrap_works(path):
+        raise SandboxUnavailable(
+            f"bubblewrap ({path}) cannot create namespaces here; allow user namespaces "
+            "or run where the package `bubblewrap` works, or set OPENWENKU_SANDBOX=off "
+            "for development only."
+        )
+    return True
 
 
 _bwrap_checked: dict[str, bool] = {}
@@ -94,8 +123,12 @@ def _bwrap_works(path: str) -> bool:
     return _bwrap_checked[path]
 
 
-def sandboxed(cmd: list[str], *, workdir: Path) -> list[str]:
-    """Wrap ``cmd`` so it runs with ``workdir`` as its only writable, visible data."""
+def sandboxed(cmd: list[str], *, workdir: Path, ro_paths: Sequence[str] = ()) -> list[str]:
+    """Wrap ``cmd`` so it runs with ``workdir`` as its only writable, visible data.
+
+    ``ro_paths`` are further read-only paths the child needs (the interpreter,
+    our own code, the input file).
+    """
     wrapped = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
     for p in _RO_PATHS:
         wrapped += ["--ro-bind-try", p, p]
@@ -104,12 +137,18 @@ def sandboxed(cmd: list[str], *, workdir: Path) -> list[str]:
             wrapped += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
     private_tmp = "/tmp"  # noqa: S108 - a fresh tmpfs inside the sandbox, not the host's
     wrapped += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", private_tmp]
+    for p in ro_paths:  # after the private /tmp, which would hide them
+        wrapped += ["--ro-bind", p, p]
     wrapped += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
     wrapped += ["--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", private_tmp, "--"]
     return wrapped + cmd
 
 
-def limits(memory_bytes: int | None) -> Callable[[], None]:
+# The largest file a converter may write: a decompression bomb stops here (SIGXFSZ).
+FILE_BYTES = 2 << 30
+
+
+def limits(memory_bytes: int | None, file_bytes: int | None = FILE_BYTES) -> Callable[[], None]:
     """The ``preexec_fn`` of every converter: a new session, a memory cap, no core dumps.
 
     The new session makes the child the leader of its own process group, so
@@ -121,6 +160,8 @@ def limits(memory_bytes: int | None) -> Callable[[], None]:
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if file_bytes:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
 
     return apply
 
@@ -149,10 +190,11 @@ def popen(
     env: dict[str, str] | None = None,
     stdin: int | None = subprocess.DEVNULL,
     stderr: int | None = subprocess.PIPE,
+    ro_paths: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     """Start ``cmd`` with the limits, the minimal environment and, if asked, the sandbox."""
     if sandbox:
-        cmd = sandboxed(cmd, workdir=workdir)
+        cmd = sandboxed(cmd, workdir=workdir, ro_paths=ro_paths)
     return subprocess.Popen(
         cmd,
         cwd=workdir,

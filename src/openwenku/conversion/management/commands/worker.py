@@ -19,10 +19,12 @@ import sys
 import threading
 import time
 
+from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from openwenku.conversion import lo_pool
+from openwenku.conversion import lo_pool, sandbox
 from openwenku.conversion.recovery import sweep
 from openwenku.conversion.signals import worker_process_started
 
@@ -65,6 +67,10 @@ class Command(DBWorkerCommand):
     def handle(  # type: ignore[override]  # adds the options this command defines
         self, *args, concurrency: int, sweep_interval: float, **options
     ):
+        try:  # refuse to parse uploads without the sandbox (issue 11 item 5)
+            sandbox.bubblewrap_available(settings.OPENWENKU["SANDBOX"])
+        except sandbox.SandboxUnavailable as exc:
+            raise CommandError(str(exc)) from None
         concurrency = concurrency or os.cpu_count() or 1
         if concurrency > 1:
             return self._supervise(concurrency, sweep_interval, options)
