@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0005_document_failure_code'),
+        ('documents', '0006_operator_permissions'),
     ]
 
     operations = [

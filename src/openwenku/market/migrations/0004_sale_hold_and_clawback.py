@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('market', '0002_ledger_triggers'),
+        ('market', '0003_operator_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
