@@ -74,7 +74,7 @@ class ProfileForm(MemberFieldsMixin, forms.ModelForm):
         self.fields["display_name"].help_text = _("Leave empty to be shown by your username.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         new_email = cleaned.get("email")
         if new_email and new_email.casefold() != (self.instance.email or "").casefold():
             # The instance is the member's own copy, reloaded by the view.
