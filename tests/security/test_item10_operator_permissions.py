@@ -17,7 +17,7 @@ from openwenku.documents.models import Document
 from openwenku.market import services
 from openwenku.market.models import MarketSettings, PricingLock, Purchase, Wallet, Withdrawal
 from tests.access.conftest import staff  # noqa: F401  (fixture)
-from tests.market.conftest import grant, make_doc, page_urls
+from tests.market.conftest import age_sales, grant, make_doc, page_urls
 
 pytestmark = [pytest.mark.django_db]
 
@@ -148,6 +148,7 @@ def _pending(users, key: str) -> Withdrawal:
     doc = make_doc(users["uploader"], price=5)
     grant(users["buyer"], 5)
     services.purchase_create(buyer=users["buyer"], document=doc, idempotency_key=key)
+    age_sales()  # past the sale hold (issue 11 item 2)
     return services.withdrawal_request(
         user=users["uploader"], amount=5, account="支付宝", idempotency_key=key
     ).withdrawal
