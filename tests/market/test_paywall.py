@@ -156,3 +156,17 @@ def test_document_page_query_count_does_not_grow_with_pages(
     with django_assert_max_num_queries(len(few)):
         html = client.get(large.get_absolute_url()).content.decode()
     assert len(page_urls(html)) == 30
+
+
+def test_a_page_without_its_image_file_is_a_404_not_a_500(client, priced):
+    """A page whose image is missing (not rendered, or lost from storage) answers 404."""
+    from openwenku.documents.models import DocumentPage
+
+    urls = page_urls(client.get(priced.get_absolute_url()).content.decode())
+    DocumentPage.objects.filter(document=priced, number=2).update(image="")
+    assert client.get(urls[2]).status_code == 404
+    page = DocumentPage.objects.get(document=priced, number=1)
+    page.image.storage.delete(page.image.name)
+    assert client.get(urls[1]).status_code == 404
+    type(priced).objects.filter(pk=priced.pk).update(cover="covers/gone.webp")
+    assert client.get(f"/doc/{priced.pk}/cover.webp").status_code == 404

@@ -47,7 +47,8 @@ def page_for_reader(reader: Reader, document_id: int, number: int) -> DocumentPa
     )
     access_for(reader, document).check(Action.READ_PAGE, number)
     page = DocumentPage.objects.filter(document_id=document_id, number=number).first()
-    if page is None:
+    if page is None or not page.image:
+        # A page not rendered yet (or whose rendering failed) has no image to send.
         raise AccessDenied(Reason.NO_SUCH_PAGE)
     return page
 

@@ -118,7 +118,11 @@ def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     grant = paywall.verify_page_request(request, pk, number)
     page = page_for_reader(request.user, pk, number)
     kind = page_image_type(page.image.name or "")
-    response = FileResponse(page.image.open("rb"), content_type=kind)
+    try:
+        handle = page.image.open("rb")
+    except FileNotFoundError:  # the file went missing from storage: a 404, not a 500
+        raise AccessDenied(Reason.NO_SUCH_PAGE) from None
+    response = FileResponse(handle, content_type=kind)
     response["Cache-Control"] = grant.cache_control
     return response
 
@@ -136,7 +140,11 @@ def cover_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not document.cover:
         raise AccessDenied(Reason.NO_SUCH_PAGE)
     access.check(Action.READ_PAGE, 1)
-    response = FileResponse(document.cover.open("rb"), content_type="image/webp")
+    try:
+        handle = document.cover.open("rb")
+    except FileNotFoundError:
+        raise AccessDenied(Reason.NO_SUCH_PAGE) from None
+    response = FileResponse(handle, content_type="image/webp")
     public = access.published and access.free_pages >= 1
     response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response
