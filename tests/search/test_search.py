@@ -303,6 +303,18 @@ def test_operators_see_top_and_zero_result_queries(library, client, admin_client
     for q in ["东京", "东京", "没有结果的查询词"]:
         client.get(reverse("search:search"), {"q": q})
     assert client.get(reverse("search:insights")).status_code == 302
+    # Staff status alone does not open it; the permission (the Operators group has it) does.
+    from django.contrib.auth.models import Group
+
+    from openwenku.accounts.models import User
+
+    staff = User.objects.create_user("staffer", password="pw-staffer-1", is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("search:insights")).status_code == 403
+    staff.groups.add(Group.objects.get(name="Operators"))
+    staff = User.objects.get(pk=staff.pk)
+    client.force_login(staff)
+    assert client.get(reverse("search:insights")).status_code == 200
     page = admin_client.get(reverse("search:insights")).content.decode()
     top = page.index("东京")
     assert "没有结果的查询词" in page[top:]

@@ -120,6 +120,11 @@ def test_item02_only_operators_clear_a_sale(users):
 
     with pytest.raises(Forbidden):
         services.sale_review_clear(purchase=purchase, by=users["uploader"])
+    # Staff status alone is not the permission to clear sales.
+    users["uploader"].is_staff = True
+    users["uploader"].save(update_fields=["is_staff"])
+    with pytest.raises(Forbidden):
+        services.sale_review_clear(purchase=purchase, by=users["uploader"])
     services.sale_review_clear(purchase=purchase, by=users["operator"])
     with pytest.raises(services.MarketRefused):
         services.sale_review_clear(purchase=purchase, by=users["operator"])

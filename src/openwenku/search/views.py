@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -61,8 +61,10 @@ def suggest(request):
     return JsonResponse({"suggestions": selectors.suggestions(request.GET.get("q", ""))})
 
 
-@staff_member_required
+@login_required
+@permission_required("search.view_querystat", raise_exception=True)
 @require_GET
 def insights(request):
+    """What readers search for (operators with the permission to view query statistics)."""
     days = {"1": 1, "7": 7, "30": 30, "90": 90}.get(request.GET.get("days", "7"), 7)
     return render(request, "search/insights.html", {**query_report(days=days), "days": days})

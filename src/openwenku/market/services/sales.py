@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.errors import Forbidden
 
-from ..models import LedgerEntry, Purchase, Wallet
+from ..models import APPROVE_WITHDRAWAL, LedgerEntry, Purchase, Wallet
 from ..selectors import sale_hold
 from .errors import MarketRefused
 
@@ -56,7 +56,7 @@ def sale_needs_review(*, buyer_wallet: Wallet) -> str:
 
 def sale_review_clear(*, purchase: Purchase, by: User | None, note: str = "") -> Purchase:
     """An operator found a flagged sale genuine: its income follows the normal hold."""
-    if by is None or not by.is_staff:
+    if by is None or not by.has_perm(APPROVE_WITHDRAWAL):
         raise Forbidden(_("Only an operator may clear a sale."))
     with transaction.atomic():
         locked = Purchase.objects.select_for_update().get(pk=purchase.pk)
