@@ -92,3 +92,14 @@ def test_serve_on_all_interfaces_requires_the_site_url(settings):
     settings.SITE_URL = ""
     with pytest.raises(CommandError, match="OPENWENKU_SITE_URL"):
         call_command("serve", bind="0.0.0.0:8000")
+
+
+@pytest.mark.django_db
+def test_item01_canonical_links_name_the_configured_site_whatever_the_host(client, settings):
+    """A site answering to several names (www and bare) still names one in its canonical
+    links, so crawlers and caches never learn a host a visitor made up."""
+    settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = ["wenku.example.org", "www.wenku.example.org"]
+    html = client.get("/", HTTP_HOST="www.wenku.example.org").content.decode()
+    assert f'<link rel="canonical" href="{SITE}/">' in html
+    assert "www.wenku.example.org" not in html

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from openwenku.access.policy import Action, decide, preview_limit
+from openwenku.core.links import absolute_url
 from openwenku.documents.models import Category, Document
 
 from . import selectors
@@ -20,6 +21,7 @@ def home(request):
             "tree": selectors.category_tree(),
             "newest": _with_covers(request, selectors.newest_documents()),
             "popular": selectors.popular_documents(),
+            "canonical_url": absolute_url("/", request),
         },
     )
 
@@ -40,7 +42,7 @@ def category(request, slug: str):
             "children": node.children.all(),
             "page_obj": page,
             "order": order,
-            "canonical_url": request.build_absolute_uri(node.get_absolute_url()),
+            "canonical_url": absolute_url(node.get_absolute_url(), request),
         },
     )
 

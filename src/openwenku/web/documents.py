@@ -18,6 +18,7 @@ from openwenku.access.policy import AccessDenied, Action, Reason
 from openwenku.access.selectors import document_for_reader, page_for_reader, visible_text
 from openwenku.accounts.throttling import client_ip
 from openwenku.core.errors import ApplicationError
+from openwenku.core.links import absolute_url
 from openwenku.discovery.selectors import related_documents
 from openwenku.documents import selectors, services
 from openwenku.documents.forms import DocumentEditForm, UploadForm
@@ -73,7 +74,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "more_segments": more,
         "segment_offset": len(shown),
         "meta_description": meta_description(document, text),
-        "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
+        "canonical_url": absolute_url(document.get_absolute_url(), request),
         "related": related_documents(document),
         "related_searches": related_searches_for_document(document),
         "can_manage": access.can_manage,
@@ -103,7 +104,7 @@ def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse
         "early_pages": _early_pages(request, document),
         "breadcrumb": document.category.ancestry() if document.category else [],
         "meta_description": document.description or document.title,
-        "canonical_url": request.build_absolute_uri(document.get_absolute_url()),
+        "canonical_url": absolute_url(document.get_absolute_url(), request),
         "can_manage": True,
         "status": status_payload(document),
         "tags": list(document.tags.all()),
