@@ -72,3 +72,52 @@ def test_item07_operators_are_exempt(users, quotas):
         operator.post("/api/documents", {"file": _txt(f"{n}.txt")}).status_code for n in range(2)
     ]
     assert codes == [201, 201]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_item07_parallel_uploads_cannot_pass_the_daily_quota(users, quotas):
+    """Eight uploads at once by one member with two left today: exactly two are stored."""
+    import threading
+
+    from django.db import connection
+
+    from openwenku.documents.services import IncomingFile, UploadQuotaExceeded, document_create
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the race needs PostgreSQL")
+    quotas(UPLOAD_FILES_PER_DAY=2)
+    member = users["other"]
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def upload(n: int, tmp: str) -> None:
+        from pathlib import Path
+
+        path = Path(tmp) / f"{n}.txt"
+        body = ("并发上传配额测试。" * 50 + str(n)).encode()
+        path.write_bytes(body)
+        import hashlib
+
+        incoming = IncomingFile(
+            path=path, name=f"{n}.txt", size=len(body), sha256=hashlib.sha256(body).hexdigest()
+        )
+        barrier.wait()
+        try:
+            document_create(owner=member, incoming=incoming)
+            outcomes.append("stored")
+        except UploadQuotaExceeded:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        threads = [threading.Thread(target=upload, args=(n, tmp)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(outcomes) == ["refused"] * 6 + ["stored"] * 2
+    assert Document.objects.filter(owner=member).count() == 2

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -192,6 +193,11 @@ def document_create(
 
     original_name = Path(incoming.name).name[:255] or "untitled"
     with transaction.atomic():
+        if enforce_quota:
+            # Again under a lock on the member's row: parallel uploads by one member
+            # queue here, so together they cannot pass the quota the first check saw.
+            get_user_model().objects.select_for_update().filter(pk=owner.pk).exists()
+            upload_quota_check(owner=owner, size=incoming.size)
         document = Document(
             owner=owner,
             title=clean_title(title, original_name),
