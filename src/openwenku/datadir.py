@@ -9,8 +9,10 @@ folders and a secret key of its own (never one baked into the source).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 SUBDIRS = ("files", "static", "tmp", "cache")
@@ -38,11 +40,22 @@ def ensure(data_dir: Path | None = None) -> Path:
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
     key_file = data_dir / SECRET_KEY_FILE
     if not os.environ.get("OPENWENKU_SECRET_KEY") and not key_file.exists():
-        # O_EXCL: two commands starting at once keep the first one's key.
-        try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return data_dir
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(48))
+        _write_key_atomically(key_file, secrets.token_urlsafe(48))
     return data_dir
+
+
+def _write_key_atomically(key_file: Path, key: str) -> None:
+    """The key appears whole or not at all, readable by its owner only, and the
+    first of two commands starting at once wins: it is written and synced under a
+    private temporary name (mode 0600 from creation), then hard-linked into place,
+    which fails if a key is already there."""
+    fd, tmp = tempfile.mkstemp(prefix=".secret_key.", dir=key_file.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):  # another command made it first: keep theirs
+            os.link(tmp, key_file)
+    finally:
+        os.unlink(tmp)

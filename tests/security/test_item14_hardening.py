@@ -88,3 +88,32 @@ def test_item14_check_deploy_in_process(settings):
         CSRF_COOKIE_SECURE=True,
     ):
         call_command("check", deploy=True, fail_level="WARNING")
+
+
+def test_item14_secret_key_is_written_whole_once_and_private(tmp_path, monkeypatch):
+    """Sixteen commands starting at once on a new data folder: one key, 0600, and no
+    reader ever sees a partly written (or empty) key file."""
+    import stat
+    import threading
+
+    from openwenku import datadir
+
+    monkeypatch.delenv("OPENWENKU_SECRET_KEY", raising=False)
+    data = tmp_path / "data"
+    seen: set[str] = set()
+    barrier = threading.Barrier(16)
+
+    def start() -> None:
+        barrier.wait()
+        datadir.ensure(data)
+        seen.add(datadir.read_secret_key(data))
+
+    threads = [threading.Thread(target=start) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    key_file = data / datadir.SECRET_KEY_FILE
+    assert len(seen) == 1 and len(seen.pop()) >= 50
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [p.name for p in data.iterdir() if p.name.startswith(".secret_key")] == []
