@@ -398,6 +398,10 @@ OPENWENKU = {
     "SEARCH": {
         "SUGGEST_MIN_COUNT": env.int("OPENWENKU_SEARCH_SUGGEST_MIN_COUNT", default=3),
         "LOG_DAYS": env.int("OPENWENKU_SEARCH_LOG_DAYS", default=180),
+        # Searches a minute per member or per anonymous address (issue 11, item 8),
+        # and per address for all its members together (0 = no limit).
+        "RATE": env.int("OPENWENKU_SEARCH_RATE", default=60),
+        "RATE_PER_IP": env.int("OPENWENKU_SEARCH_RATE_PER_IP", default=600),
     },
     # Upload quotas of a member (operators and the import command are exempt):
     # files in one request, files and megabytes a day (0 = no limit).
