@@ -116,6 +116,42 @@ def test_item08_phrases_follow_a_change_of_the_free_pages(
     assert found('"年度预算执行情况说明"') == [report.pk]
 
 
+def test_item08_phrases_follow_a_change_of_the_site_default_preview(
+    member, settings, django_capture_on_commit_callbacks
+):
+    from openwenku.market.models import MarketSettings
+
+    # The queued refresh runs at once (the database worker is tested elsewhere).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    MarketSettings(default_preview_pages=10).save()
+    follows_default = make_document(member, [FREE_1, FREE_2, PAID], preview_pages=None)
+    assert found(f'"{PAID_PHRASE}"') == [follows_default.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        MarketSettings(default_preview_pages=2).save()
+    assert found(f'"{PAID_PHRASE}"') == []
+    assert found('"支出明细与审计意见"') == [follows_default.pk]
+
+
+def test_item08_the_migration_hides_paid_pages_of_entries_indexed_before(report):
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from openwenku.search import analysis
+    from openwenku.search.models import SearchEntry
+
+    # As indexed before the fix: the text of every page.
+    full = analysis.compact("\n".join([FREE_1, FREE_2, PAID, "附录。"]))
+    SearchEntry.objects.filter(document=report).update(text=full)
+    assert found(f'"{PAID_PHRASE}"') == [report.pk]
+    migration = import_module("openwenku.search.migrations.0005_phrase_text_of_free_pages")
+    migration.free_pages_only(apps, SimpleNamespace(connection=connection))
+    assert found(f'"{PAID_PHRASE}"') == []
+    assert found('"支出明细与审计意见"') == [report.pk]
+
+
 def test_item08_no_snippet_shows_paid_text(report, client):
     paid_bits = ("付费部分", "冷却剂", "泄漏", "调查结论", "整改")
     for query in ("冷却剂", "冷却剂 整改措施", f'"{PAID_PHRASE}"', "事故 OR 预算"):

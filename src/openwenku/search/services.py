@@ -159,6 +159,29 @@ def _write(
         backend.after_write(document.pk, title, keywords, body)
 
 
+def search_refresh_phrase_texts(*, only_default_preview: bool = True) -> int:
+    """Recompute the phrase text (free pages only) of indexed documents whose free
+    pages follow the site's default (priced, no preview of their own): after an
+    operator changes the default, a lowered one must hide its pages from phrases
+    at once. ``only_default_preview=False`` does every entry. Returns the count."""
+    entries = SearchEntry.objects.all()
+    if only_default_preview:
+        entries = entries.filter(document__price__gt=0, document__preview_pages__isnull=True)
+    done, last = 0, 0
+    while True:
+        chunk = list(
+            entries.filter(document_id__gt=last)
+            .order_by("document_id")
+            .values_list("document_id", flat=True)[:200]
+        )
+        if not chunk:
+            return done
+        for document in Document.objects.filter(pk__in=chunk):
+            SearchEntry.objects.filter(document_id=document.pk).update(text=_phrase_text(document))
+            done += 1
+        last = chunk[-1]
+
+
 def search_remove_document(*, document_id: int) -> None:
     """Take a document out of the index at once (unpublished, taken down, deleted)."""
     SearchEntry.objects.filter(document_id=document_id).delete()
