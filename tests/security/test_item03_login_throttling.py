@@ -84,6 +84,7 @@ def test_item03_web_login_locks_the_account_after_the_limit(users, db):
     content = response.content.decode()
     assert 'name="password"' in content
     assert "Too many failed login attempts" in content
+    assert int(response["Retry-After"]) == COOL_OFF_MINUTES * 60
     assert not logged_in(client)
 
 
@@ -102,6 +103,8 @@ def test_item03_admin_login_is_throttled(users, db):
     assert admin("operator", "wrong")[0].status_code == 429
     response, client = admin("operator", PASSWORD)
     assert response.status_code == 429
+    assert "Too many failed login attempts" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
     assert client.get("/admin/").status_code == 302  # still not logged in
 
 

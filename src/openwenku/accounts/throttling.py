@@ -133,8 +133,15 @@ def login_username(request: HttpRequest | None, credentials: dict[str, Any] | No
     if not identifier:
         return None
     identifier = str(identifier).strip()
-    user = UsernameOrEmailBackend.find_user(identifier)
-    return (user.get_username() if user is not None else identifier).casefold()[:255]
+    # Axes asks several times per attempt: look the account up once per request.
+    memo: dict[str, str] = getattr(request, "_login_usernames", {})
+    if identifier not in memo:
+        user = UsernameOrEmailBackend.find_user(identifier)
+        name = user.get_username() if user is not None else identifier
+        memo[identifier] = name.casefold()[:255]
+        if request is not None:
+            request._login_usernames = memo  # type: ignore[attr-defined]
+    return memo[identifier]
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):
