@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -26,7 +26,7 @@ from django.views.generic.base import ContextMixin
 from openwenku.core.models import SiteConfiguration
 
 from . import services
-from .forms import LoginForm, ProfileForm, RegisterForm
+from .forms import LOCKED_OUT, LoginForm, ProfileForm, RegisterForm
 from .models import User
 from .throttling import allow, client_ip
 from .types import AuthenticatedRequest
@@ -115,6 +115,14 @@ class LoginView(SiteContextMixin, auth_views.LoginView):
     authentication_form = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, LOCKED_OUT):
+            # Locked out: the form with its message, as 429 (with Retry-After, added
+            # by the throttle's middleware).
+            response.status_code = 429
+        return response
 
 
 class LogoutView(SiteContextMixin, auth_views.LogoutView):

@@ -86,7 +86,10 @@ def as_application_error(exc: Exception) -> ApplicationError:
 def application_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     """The API's one mapping of the error contract: ``{"code", "detail", …}``."""
     error = as_application_error(exc if isinstance(exc, Exception) else exc())
-    return api.create_response(request, error.as_dict(), status=error.status)
+    response = api.create_response(request, error.as_dict(), status=error.status)
+    for name, value in error.headers().items():
+        response[name] = value
+    return response
 
 
 for refusal in (
