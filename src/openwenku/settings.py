@@ -181,18 +181,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Cache ----------------------------------------------------------------------
-if env.str("REDIS_URL", default=""):
+# The cache holds the rate limits and throttles (counted with atomic add/incr), so
+# every web process must share it. REDIS_URL (OPENWENKU_REDIS_URL also read): Redis,
+# shared by several machines. Otherwise a file cache in the data folder, shared by
+# the web processes of this machine (core.cache makes its add/incr atomic).
+# OPENWENKU_CACHE_KEY_PREFIX separates sites (or test runs) sharing one Redis database.
+REDIS_URL = env.str("REDIS_URL", default="") or env.str("OPENWENKU_REDIS_URL", default="")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_URL"),
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("OPENWENKU_CACHE_KEY_PREFIX", default="openwenku"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "openwenku.core.cache.LockingFileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            "KEY_PREFIX": env.str("OPENWENKU_CACHE_KEY_PREFIX", default=""),
         }
     }
 

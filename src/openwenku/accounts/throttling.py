@@ -76,15 +76,16 @@ def record_failure(username: str, ip: str) -> int:
     """Count one failed attempt; the lock lasts the window from the latest failure."""
     key = _key(username, ip)
     timeout = window_seconds()
-    count = _count(key, timeout)
+    failures = count(key, timeout)
     # Some backends' incr() resets the expiry to the default timeout.
     cache.touch(key, timeout)
-    return count
+    return failures
 
 
-def _count(cache_key: str, window: int) -> int:
+def count(cache_key: str, window: int) -> int:
     """Add one to a counter that starts at its first event and lasts ``window``
-    seconds; atomic where the cache's incr is (Redis, memcached, local memory)."""
+    seconds. Atomic on every cache the site runs with: Redis (SET NX, INCR), the
+    embedded file cache (core.cache, under a lock) and local memory (tests)."""
     cache.add(cache_key, 0, window)
     try:
         return cache.incr(cache_key)
@@ -101,4 +102,4 @@ def allow(bucket: str, key: str, *, limit: int, window: int) -> bool:
     """Count one event of ``bucket`` for ``key``; False once ``limit`` events fell
     within ``window`` seconds (the window starts with the first of them)."""
     digest = hashlib.sha256(f"{bucket}\0{key.casefold()}".encode()).hexdigest()
-    return _count(f"openwenku:rate:{digest}", window) <= limit
+    return count(f"openwenku:rate:{digest}", window) <= limit

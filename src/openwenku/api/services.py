@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
-from openwenku.accounts.throttling import client_ip
+from openwenku.accounts.throttling import client_ip, count
 from openwenku.core.errors import NotFound
 
 from .errors import InvalidCredentials, TooManyFailedLogins
@@ -38,12 +38,12 @@ def token_create(
     Raises :class:`TooManyFailedLogins` after too many failures from one
     address, :class:`InvalidCredentials` for a wrong username or password.
     """
-    key = f"api-token-fail:{client_ip(request)}"
-    if cache.get(key, 0) >= MAX_FAILED_LOGINS:
+    key = f"openwenku:api-token-fail:{client_ip(request)}"
+    if (cache.get(key) or 0) >= MAX_FAILED_LOGINS:
         raise TooManyFailedLogins
     user = authenticate(request, username=username, password=password)
     if user is None:
-        cache.set(key, cache.get(key, 0) + 1, FAILED_LOGINS_WINDOW)
+        count(key, FAILED_LOGINS_WINDOW)  # atomic: web processes share the count
         raise InvalidCredentials
     return ApiToken.issue(user=user, name=name, scopes=scopes, days=days)
 

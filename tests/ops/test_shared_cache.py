@@ -1,0 +1,123 @@
+"""Rate limits and throttles are shared by every web process: on Redis (REDIS_URL)
+and on the embedded file cache in the data folder, counted atomically."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from openwenku.accounts import throttling
+
+LIMIT = 25
+CLIENTS = 4
+TRIES_EACH = 20
+
+
+def _race(action: Callable[[], bool]) -> tuple[int, set[int]]:
+    """Run ``action`` from several threads at once; each thread has its own cache
+    client (Django's caches are per thread), as separate web processes would.
+    Returns how many calls were allowed and the ids of the cache clients used."""
+    allowed = 0
+    clients: set[int] = set()
+    lock = threading.Lock()
+    start = threading.Barrier(CLIENTS)
+
+    def run() -> None:
+        nonlocal allowed
+        clients.add(id(caches["default"]))
+        start.wait()
+        ok = sum(action() for _ in range(TRIES_EACH))
+        with lock:
+            allowed += ok
+        caches["default"].close()
+
+    threads = [threading.Thread(target=run) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return allowed, clients
+
+
+def _shared_limit_holds() -> None:
+    allowed, clients = _race(
+        lambda: throttling.allow("test-bucket", "someone", limit=LIMIT, window=60)
+    )
+    assert len(clients) == CLIENTS  # separate clients, one shared counter
+    assert allowed == LIMIT  # never more, however the requests interleave
+
+
+def test_rate_limit_is_shared_and_exact_on_redis(redis_cache):
+    _shared_limit_holds()
+
+
+def test_rate_limit_is_shared_and_exact_on_the_embedded_file_cache(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "openwenku.core.cache.LockingFileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    _shared_limit_holds()
+
+
+def test_file_cache_incr_keeps_the_expiry(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "openwenku.core.cache.LockingFileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    cache = caches["default"]
+    assert cache.add("k", 0, 3600)
+    assert not cache.add("k", 5, 3600)
+    assert cache.incr("k") == 1
+    assert cache.incr("k", 2) == 3
+    # Django's file cache would reset the expiry to the 300 s default here.
+    with open(cache._key_to_file("k"), "rb") as fh:
+        assert pickle.load(fh) - time.time() > 3000
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+
+
+def test_login_throttle_is_shared_by_two_redis_clients(redis_cache, settings):
+    """Failures counted by one web process lock the account out in another."""
+    from django.core.cache.backends.redis import RedisCache
+
+    params = {"KEY_PREFIX": redis_cache}
+    first = RedisCache(settings.REDIS_URL, params)
+    second = RedisCache(settings.REDIS_URL, params)
+    key = "openwenku:shared-counter"
+    first.add(key, 0, 60)
+    second.add(key, 0, 60)
+    assert [first.incr(key), second.incr(key), first.incr(key)] == [1, 2, 3]
+    assert second.get(key) == 3
+    # Through the site's own throttle (the `cache` of this thread is a third client).
+    for _ in range(throttling.failure_limit()):
+        throttling.record_failure("alice", "10.1.2.3")
+    assert throttling.is_locked_out("alice", "10.1.2.3")
+    digest_key = throttling._key("alice", "10.1.2.3")
+    assert first.get(digest_key) == throttling.failure_limit()
+    ttl = first._cache.get_client(write=True).ttl(first.make_key(digest_key))
+    assert 0 < ttl <= throttling.window_seconds()
+
+
+@pytest.mark.django_db
+def test_the_site_works_on_redis(redis_cache, client, django_user_model):
+    """A smoke flow with REDIS_URL set: pages, search, and the login throttle."""
+    django_user_model.objects.create_user(username="alice", password="Correct-Horse-42")
+    assert client.get("/").status_code == 200
+    assert client.get(reverse("search:search"), {"q": "核电"}).status_code == 200
+    login = reverse("accounts:login")
+    for _ in range(throttling.failure_limit()):
+        client.post(login, {"username": "alice", "password": "wrong"})
+    response = client.post(login, {"username": "alice", "password": "Correct-Horse-42"})
+    assert response.status_code == 200  # refused: locked out, on the shared counter
+    assert "_auth_user_id" not in client.session
+    assert throttling.is_locked_out("alice", "127.0.0.1")
