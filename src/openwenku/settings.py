@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times everything below (Prometheus, /metrics).
+    "openwenku.web.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -408,11 +410,32 @@ OPENWENKU = {
     # --- end accounts ---
 }
 
+# --- Operations (issue 17): health, metrics, logs, warm-up ---------------------------
+# /metrics (Prometheus) answers only a scraper that sends this bearer token and/or
+# comes from one of these addresses or networks; 404 to everyone when neither is set.
+METRICS_TOKEN = env.str("OPENWENKU_METRICS_TOKEN", default="")
+try:
+    METRICS_ALLOW = [
+        str(ipaddress.ip_network(p, strict=False))
+        for p in env.list("OPENWENKU_METRICS_ALLOW", default=[])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"OPENWENKU_METRICS_ALLOW: {exc}") from exc
+# Load jieba, OpenCC and the search tables when a web process starts (wsgi.py).
+WARM_UP = env.bool("OPENWENKU_WARM_UP", default=True)
+# "plain" (default) or "json": one JSON object per line for log collectors.
+LOG_FORMAT = env.str("OPENWENKU_LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("OPENWENKU_LOG_FORMAT must be plain or json")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "openwenku.core.logformat.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("OPENWENKU_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
