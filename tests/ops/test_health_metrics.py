@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from openwenku.core.logformat import JsonFormatter
 from openwenku.documents import services as documents
