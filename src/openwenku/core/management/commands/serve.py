@@ -145,6 +145,10 @@ class Command(BaseCommand):
                 "openwenku.wsgi:application",
                 *args,
                 "--no-control-socket",
+                # Load (and warm, see wsgi.py) the site once before binding the
+                # port: every web process forked from it answers its first
+                # search without loading jieba, OpenCC and the search code.
+                "--preload",
                 # Hooks: metrics of an exited web process (gunicorn_conf.child_exit).
                 "--config",
                 "python:openwenku.gunicorn_conf",
