@@ -43,9 +43,9 @@ def serving(data_dir: Path, *, env: dict[str, str] | None = None) -> Iterator[st
         **os.environ,
         "PYTHONPATH": str(SRC),
         "OPENWENKU_DATA_DIR": str(data_dir),
-        "OPENWENKU_SECRET_KEY": "serve-test-secret-key-" + "x" * 40,
         **(env or {}),
     }
+    environment.pop("OPENWENKU_SECRET_KEY", None)  # the data folder's own key
     if "DATABASE_URL" not in (env or {}):
         environment.pop("DATABASE_URL", None)  # the embedded SQLite in data_dir
     command = ["serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1", "--no-worker"]
