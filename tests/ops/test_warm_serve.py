@@ -29,3 +29,18 @@ def test_serve_answers_its_first_request_warm(tmp_path):
         assert 'openwenku_request_duration_seconds_count{method="GET",view="search:search"}' in (
             body.decode()
         )
+
+
+def test_healthz_is_503_when_the_database_is_broken(tmp_path):
+    data = tmp_path / "data"
+    with serving(data) as url:
+        assert get(f"{url}/healthz")[0] == 200
+        for suffix in ("", "-wal", "-shm"):
+            (data / f"openwenku.sqlite3{suffix}").unlink(missing_ok=True)
+        (data / "openwenku.sqlite3").write_bytes(b"not a database " * 100)
+        status, body = get(f"{url}/healthz")
+        health = json.loads(body)
+        assert status == 503
+        assert health["checks"]["database"]["ok"] is False
+        assert health["checks"]["storage"]["ok"] is True
+        assert "queue" not in health["checks"]
