@@ -121,6 +121,22 @@ def test_backup_and_restore_round_trip(member, django_user_model, tmp_path, sett
     try:
         out = _openwenku(["restore", str(dest), "--no-progress"], target, database_url)
         assert f"{manifest['file_count']} files" in out
+        # Now the target has a site: a second restore needs --force, and then works.
+        env = {**os.environ, "PYTHONPATH": str(SRC), "OPENWENKU_DATA_DIR": str(target)}
+        env.pop("OPENWENKU_SECRET_KEY", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        else:
+            env.pop("DATABASE_URL", None)
+        refused = subprocess.run(
+            [sys.executable, "-m", "openwenku", "restore", str(dest), "--no-progress"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert refused.returncode != 0 and "--force" in refused.stderr
+        _openwenku(["restore", str(dest), "--force", "--no-progress"], target, database_url)
         shown = _openwenku(
             [
                 "shell",
