@@ -121,3 +121,19 @@ def test_the_site_works_on_redis(redis_cache, client, django_user_model):
     assert response.status_code == 200  # refused: locked out, on the shared counter
     assert "_auth_user_id" not in client.session
     assert throttling.is_locked_out("alice", "127.0.0.1")
+
+
+def test_a_counter_recreated_by_incr_still_expires(redis_cache):
+    """INCR on a key that expired after Django's existence check recreates it
+    without an expiry; the first count gives it one again."""
+    import redis
+    from django.core.cache import cache
+
+    key = "openwenku:rate:recreated"
+    raw = redis.Redis.from_url(cache._cache._servers[0])
+    full = cache.make_key(key)
+    # What the race leaves: add() saw a live key and did nothing, the key expired,
+    # and INCR made a new one with no expiry. Here: a key at 0 without expiry.
+    raw.set(full, 0)
+    assert throttling.count(key, 60) == 1
+    assert 0 < raw.ttl(full) <= 60

@@ -88,10 +88,16 @@ def count(cache_key: str, window: int) -> int:
     embedded file cache (core.cache, under a lock) and local memory (tests)."""
     cache.add(cache_key, 0, window)
     try:
-        return cache.incr(cache_key)
+        n = cache.incr(cache_key)
     except ValueError:  # expired between add() and incr()
         cache.set(cache_key, 1, window)
         return 1
+    if n == 1:
+        # The first event: make sure the counter expires. Redis' INCR on a key
+        # that expired just after Django's existence check recreates it
+        # without an expiry, which would limit this key for ever.
+        cache.touch(cache_key, window)
+    return n
 
 
 def clear_failures(username: str, ip: str) -> None:
