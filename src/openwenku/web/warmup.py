@@ -1,7 +1,9 @@
 """Warm a web process before it serves: the first search used to take 4–8 s
 while jieba's dictionary, OpenCC and the search code loaded. The WSGI entry
-point calls :func:`warm` (each gunicorn worker imports it before accepting a
-connection), so management commands such as ``migrate`` never pay for it."""
+point calls :func:`warm`, so management commands such as ``migrate`` never pay
+for it. `openwenku serve` runs gunicorn with ``--preload``: the master imports
+the entry point (and warms) before it binds the port, and every web process it
+forks starts warm; without ``--preload`` each worker warms before it accepts."""
 
 from __future__ import annotations
 

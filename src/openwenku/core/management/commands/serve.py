@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -160,9 +159,9 @@ class Command(BaseCommand):
         """A fresh folder where the web processes keep their Prometheus samples
         (prometheus-client's multiprocess mode; /metrics adds them up)."""
         path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
-        if path.exists():
-            shutil.rmtree(path)  # samples of processes that no longer run
-        path.mkdir(parents=True)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):  # samples of processes that no longer run
+            stale.unlink()
         return path
 
     def _supervise(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
