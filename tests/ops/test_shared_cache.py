@@ -111,8 +111,27 @@ def test_login_throttle_is_shared_by_two_redis_clients(redis_cache, settings):
 @pytest.mark.django_db
 def test_the_site_works_on_redis(redis_cache, client, django_user_model):
     """A smoke flow with REDIS_URL set: pages, search, and the login throttle."""
-    django_user_model.objects.create_user(username="alice", password="Correct-Horse-42")
+    from openwenku.documents.models import Document, DocumentPage
+
+    alice = django_user_model.objects.create_user(username="alice", password="Correct-Horse-42")
+    doc = Document.objects.create(
+        owner=alice,
+        title="核电厂安全审查",
+        original_name="a.docx",
+        size=10,
+        sha256="a" * 64,
+        format="docx",
+        status=Document.Status.READY,
+        page_count=1,
+        pages_ready=1,
+    )
+    DocumentPage.objects.create(document=doc, number=1, text="核电厂", width=100, height=140)
     assert client.get("/").status_code == 200
+    # A document page view is counted once per visitor (cache.add on Redis).
+    for _ in range(3):
+        assert client.get(doc.get_absolute_url()).status_code == 200
+    doc.refresh_from_db()
+    assert doc.view_count == 1
     assert client.get(reverse("search:search"), {"q": "核电"}).status_code == 200
     login = reverse("accounts:login")
     for _ in range(throttling.failure_limit()):
@@ -137,3 +156,54 @@ def test_a_counter_recreated_by_incr_still_expires(redis_cache):
     raw.set(full, 0)
     assert throttling.count(key, 60) == 1
     assert 0 < raw.ttl(full) <= 60
+
+
+COUNTING_PROCESS = """
+import os, sys, time
+os.environ["DJANGO_SETTINGS_MODULE"] = "openwenku.settings"
+from openwenku import datadir
+datadir.ensure()
+import django
+django.setup()
+from openwenku.accounts import throttling
+start = float(sys.argv[1])
+time.sleep(max(0.0, start - time.time()))
+print(sum(throttling.allow("proc-bucket", "someone", limit=int(sys.argv[2]), window=60)
+          for _ in range(int(sys.argv[3]))))
+"""
+
+
+@pytest.mark.parametrize("backend", ["file", "redis"])
+def test_two_web_processes_share_one_limit(backend, tmp_path):
+    """Two real processes with the site's settings count against one limit."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    from tests.ops.conftest import REDIS_URL, redis_or_skip
+    from tests.ops.serving import SRC
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(SRC),
+        "OPENWENKU_DATA_DIR": str(tmp_path / "data"),
+        "OPENWENKU_CACHE_KEY_PREFIX": f"owtest-{uuid.uuid4().hex}",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    if backend == "redis":
+        redis_or_skip()
+        env["REDIS_URL"] = REDIS_URL
+    start = time.time() + 3  # both processes start counting together
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", COUNTING_PROCESS, str(start), str(LIMIT), "40"],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    allowed = [int(p.communicate(timeout=120)[0].strip()) for p in procs]
+    assert sum(allowed) == LIMIT, allowed
