@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -143,8 +144,25 @@ class Command(BaseCommand):
                 "openwenku.wsgi:application",
                 *args,
                 "--no-control-socket",
-            ]
+                # Load (and warm, see wsgi.py) the site once before binding the
+                # port: every web process forked from it answers its first
+                # search without loading jieba, OpenCC and the search code.
+                "--preload",
+                # Hooks: metrics of an exited web process (gunicorn_conf.child_exit).
+                "--config",
+                "python:openwenku.gunicorn_conf",
+            ],
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(self._metrics_dir())},
         )
+
+    def _metrics_dir(self) -> Path:
+        """A fresh folder where the web processes keep their Prometheus samples
+        (prometheus-client's multiprocess mode; /metrics adds them up)."""
+        path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):  # samples of processes that no longer run
+            stale.unlink()
+        return path
 
     def _supervise(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
         """Wait until a child exits or a signal asks to stop; then stop them all."""
