@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("openwenku.search.urls")),
     path("", include("openwenku.web.market_urls")),
     path("", include("openwenku.discovery.urls")),
+    path("", include("openwenku.api.page_urls")),
 ]
