@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -23,6 +23,7 @@ from .models import ApiToken
 from .pagination import NumberedPagination
 from .schemas.documents import CategoryOut, DocumentOut, TokenIn, TokenInfoOut, TokenOut
 from .schemas.errors import errors
+from .schemas.text import NO_NUL
 
 router = Router()
 PAGE_SIZE = 50
@@ -90,10 +91,10 @@ def _category(key: str) -> Category | None:
 def upload_document(
     request: AuthenticatedRequest,
     file: File[UploadedFile] = None,  # type: ignore[assignment]  # checked below, with our error
-    title: Form[str] = "",
-    description: Form[str] = "",
-    category: Form[str] = "",
-    tags: Form[str] = "",
+    title: str = Form("", pattern=NO_NUL),
+    description: str = Form("", pattern=NO_NUL),
+    category: str = Form("", pattern=NO_NUL),
+    tags: str = Form("", pattern=NO_NUL),
     price: Form[int] = 0,
     preview_pages: Form[int | None] = None,
 ) -> Status[Document]:
@@ -120,7 +121,9 @@ def upload_document(
 
 @router.get("documents/mine", response={200: list[DocumentOut], **errors(401)}, tags=["documents"])
 @paginate(NumberedPagination, page_size=PAGE_SIZE)
-def my_documents(request: AuthenticatedRequest, status: str = "") -> QuerySet[Document]:
+def my_documents(
+    request: AuthenticatedRequest, status: str = Query("", pattern=NO_NUL)
+) -> QuerySet[Document]:
     """Your documents, newest first, 50 a page."""
     qs = selectors.documents_of(request.user).select_related("owner").prefetch_related("tags")
     return qs.filter(status=status) if status else qs

@@ -10,15 +10,17 @@ from ninja import Schema
 from openwenku.search import selectors
 from openwenku.search.selectors import SearchHit, SearchResults
 
+from .text import Text
+
 
 class SearchIn(Schema):
-    q: str = ""
-    format: str = ""
-    category: str = ""
+    q: Text = ""
+    format: Text = ""
+    category: Text = ""
     pages_min: int | None = None
     pages_max: int | None = None
-    price: str = ""
-    sort: str = "relevance"
+    price: Text = ""
+    sort: Text = "relevance"
     page: int = 1
 
 
