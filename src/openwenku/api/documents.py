@@ -50,14 +50,14 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     )
 
 
-@router.get("auth/tokens", response={200: list[TokenInfoOut], **errors(401)}, tags=["auth"])
+@router.get("auth/tokens", response={200: list[TokenInfoOut], **errors(401, 403)}, tags=["auth"])
 def list_tokens(request: AuthenticatedRequest) -> QuerySet[ApiToken]:
     """Your personal tokens (never their values): name, scopes, use, expiry, revocation."""
     return ApiToken.objects.filter(user=request.user).order_by("-created_at")
 
 
 @router.delete(
-    "auth/tokens/{int:token_id}", response={204: None, **errors(401, 404)}, tags=["auth"]
+    "auth/tokens/{int:token_id}", response={204: None, **errors(401, 403, 404)}, tags=["auth"]
 )
 def revoke_token(request: AuthenticatedRequest, token_id: int) -> Status[None]:
     """Revoke one of your tokens at once (another member's answers 404)."""
@@ -85,7 +85,7 @@ def _category(key: str) -> Category | None:
 @router.post(
     "documents",
     auth=UPLOAD_AUTH,
-    response={201: DocumentOut, **errors(400, 401, 403, 413)},
+    response={201: DocumentOut, **errors(400, 401, 403, 413, 429)},
     tags=["documents"],
 )
 def upload_document(
@@ -119,7 +119,9 @@ def upload_document(
     return Status(201, document)
 
 
-@router.get("documents/mine", response={200: list[DocumentOut], **errors(401)}, tags=["documents"])
+@router.get(
+    "documents/mine", response={200: list[DocumentOut], **errors(401, 403)}, tags=["documents"]
+)
 @paginate(NumberedPagination, page_size=PAGE_SIZE)
 def my_documents(
     request: AuthenticatedRequest, status: str = Query("", pattern=NO_NUL)
@@ -131,7 +133,7 @@ def my_documents(
 
 @router.get(
     "documents/{int:document_id}",
-    response={200: DocumentOut, **errors(404)},
+    response={200: DocumentOut, **errors(403, 404)},
     auth=OPTIONAL_AUTH,
     tags=["documents"],
 )
