@@ -12,7 +12,6 @@ from openwenku.search.selectors import SearchResults, Suggestion
 from .auth import OPTIONAL_AUTH
 from .schemas.errors import errors
 from .schemas.search import SearchIn, SearchOut, SuggestionOut
-from .schemas.text import NO_NUL
 
 router = Router(tags=["search"])
 
@@ -36,6 +35,6 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> SearchResults:
 
 
 @router.get("suggest", response={200: list[SuggestionOut], **errors(403)}, auth=OPTIONAL_AUTH)
-def suggest(request: HttpRequest, q: str = Query("", pattern=NO_NUL)) -> list[Suggestion]:
+def suggest(request: HttpRequest, q: str = "") -> list[Suggestion]:
     """Completions for what is being typed: popular searches and document titles."""
     return selectors.suggestions(q)

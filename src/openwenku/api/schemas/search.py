@@ -10,17 +10,15 @@ from ninja import Schema
 from openwenku.search import selectors
 from openwenku.search.selectors import SearchHit, SearchResults
 
-from .text import Text
-
 
 class SearchIn(Schema):
-    q: Text = ""
-    format: Text = ""
-    category: Text = ""
+    q: str = ""
+    format: str = ""
+    category: str = ""
     pages_min: int | None = None
     pages_max: int | None = None
-    price: Text = ""
-    sort: Text = "relevance"
+    price: str = ""
+    sort: str = "relevance"
     page: int = 1
 
 

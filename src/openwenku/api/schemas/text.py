@@ -2,7 +2,8 @@
 
 PostgreSQL's text columns cannot hold NUL, so such a string would fail deep in a
 query (a 500); refused here it is a 422 ``invalid_request`` that names the field,
-and the OpenAPI schema says so (``pattern``)."""
+and the OpenAPI schema says so (``pattern``). Search is the exception: it takes
+any text and ignores what it cannot use (``search.filters.parse_params``)."""
 
 from __future__ import annotations
 
