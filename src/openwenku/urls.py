@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("openwenku.web.market_urls")),
     path("", include("openwenku.discovery.urls")),
     path("", include("openwenku.web.ops_urls")),
+    path("", include("openwenku.api.page_urls")),
 ]

@@ -21,6 +21,8 @@ from django.utils import translation
 from openwenku.search import analysis, selectors
 
 logger = logging.getLogger(__name__)
+# A Chinese query, so the warm-up loads jieba's dictionary and OpenCC (data, not a message).
+WARM_UP_QUERY = "文库"
 
 # The pages readers open most.
 READER_TEMPLATES = ("search/results.html", "documents/detail.html", "discovery/home.html")
@@ -42,7 +44,7 @@ def warm() -> float:
         staticfiles_storage.url("openwenku/site.js")  # reads the static manifest
     try:
         # Imports the search code paths and touches the search tables once.
-        selectors.search_documents(query="文库")
+        selectors.search_documents(query=WARM_UP_QUERY)
     except Exception:  # a site not migrated yet still starts
         logger.exception("warm-up search failed")
     finally:
