@@ -9,8 +9,12 @@ profile, connects over a pipe, then converts one file per request line:
        "filter": "Text (encoded)", "filter_options": "UTF8,LF,,,"}   (filter: optional)
     ← {"ok": true} | {"error": "load" | "export" | "...", "detail": "..."}
 
-Documents load hidden, read-only, with link updates and macros off. If the
-office dies, this process exits and its parent starts a new instance.
+Documents load hidden, read-only, with link updates and macros off. Fields
+that print the file's name or path (Writer text, Calc headers and footers,
+Impress/Draw shapes) are set to show the name only before export: the file
+is named after the uploader's file name, and where this process keeps it is
+nobody's business (issue 11 item 9). If the office dies, this process exits
+and its parent starts a new instance.
 """
 
 import contextlib
@@ -84,6 +88,101 @@ def connect(pipe_name, office, deadline):
             time.sleep(0.1)
 
 
+# com.sun.star.text.FilenameDisplayFormat.NAME_AND_EXT (same value in TemplateDisplayFormat)
+NAME_AND_EXT = 3
+_PATH_FIELDS = (
+    "com.sun.star.text.TextField.FileName",
+    "com.sun.star.text.textfield.FileName",
+    "com.sun.star.text.TextField.TemplateName",
+    "com.sun.star.text.textfield.TemplateName",
+)
+_FORMAT_PROPERTIES = ("FileFormat", "TemplateFormat")
+_PAGE_STYLE_TEXTS = (
+    "RightPageHeaderContent",
+    "LeftPageHeaderContent",
+    "FirstPageHeaderContent",
+    "RightPageFooterContent",
+    "LeftPageFooterContent",
+    "FirstPageFooterContent",
+)
+
+
+def _name_only(field):
+    """Make a file-name or template field show the name and extension, no folder."""
+    if not any(field.supportsService(svc) for svc in _PATH_FIELDS):
+        return False
+    info = field.getPropertySetInfo()
+    changed = False
+    for name in _FORMAT_PROPERTIES:
+        if info.hasPropertyByName(name):
+            field.setPropertyValue(name, NAME_AND_EXT)
+            changed = True
+    if changed and hasattr(field, "update"):
+        field.update()
+    return changed
+
+
+def _fields_in_text(text):
+    """The text fields of an XText (a Calc header part, a shape), paragraph by paragraph."""
+    paragraphs = text.createEnumeration()
+    while paragraphs.hasMoreElements():
+        paragraph = paragraphs.nextElement()
+        if not hasattr(paragraph, "createEnumeration"):
+            continue  # a table
+        portions = paragraph.createEnumeration()
+        while portions.hasMoreElements():
+            portion = portions.nextElement()
+            info = portion.getPropertySetInfo()
+            if info.hasPropertyByName("TextPortionType") and portion.TextPortionType == "TextField":
+                yield portion.TextField
+
+
+def _hide_paths_in_page_styles(doc):
+    """Calc: headers and footers (&F, &Z&F) live in the page styles, not in the sheets."""
+    styles = doc.getStyleFamilies().getByName("PageStyles")
+    for index in range(styles.getCount()):
+        style = styles.getByIndex(index)
+        info = style.getPropertySetInfo()
+        for prop_name in _PAGE_STYLE_TEXTS:
+            if not info.hasPropertyByName(prop_name):
+                continue
+            content = style.getPropertyValue(prop_name)
+            if content is None or not hasattr(content, "getCenterText"):
+                continue
+            changed = False
+            for part in (content.getLeftText(), content.getCenterText(), content.getRightText()):
+                for field in list(_fields_in_text(part)):
+                    changed |= _name_only(field)
+            if changed:
+                style.setPropertyValue(prop_name, content)
+
+
+def _hide_paths_in_shapes(doc):
+    """Impress and Draw: fields sit in the text of shapes, on slides and masters."""
+    for pages in (doc.getDrawPages(), getattr(doc, "getMasterPages", lambda: None)()):
+        if pages is None:
+            continue
+        for p in range(pages.getCount()):
+            page = pages.getByIndex(p)
+            for s in range(page.getCount()):
+                shape = page.getByIndex(s)
+                if hasattr(shape, "createEnumeration") and hasattr(shape, "getText"):
+                    for field in list(_fields_in_text(shape.getText())):
+                        _name_only(field)
+
+
+def hide_paths(doc):
+    """Set every file-name and template-name field of ``doc`` to show the name only."""
+    if hasattr(doc, "getTextFields"):  # Writer (body, headers, footers, frames)
+        fields = doc.getTextFields().createEnumeration()
+        while fields.hasMoreElements():
+            _name_only(fields.nextElement())
+    if doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
+        _hide_paths_in_page_styles(doc)
+    elif hasattr(doc, "getDrawPages"):
+        _hide_paths_in_shapes(doc)
+
+
 def convert(desktop, request):
     in_url = uno.systemPathToFileUrl(request["in"])
     out_url = uno.systemPathToFileUrl(request["out"])
@@ -109,6 +208,8 @@ def convert(desktop, request):
         export = next((f for svc, f in EXPORT_FILTERS if doc.supportsService(svc)), None)
         if export is None:
             return {"error": "export", "detail": "unknown document type"}
+        with contextlib.suppress(Exception):  # the sandbox's neutral /job path remains
+            hide_paths(doc)
         try:
             doc.storeToURL(out_url, (prop("FilterName", export),))
         except Exception as exc:

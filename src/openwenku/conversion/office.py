@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import unicodedata
 from pathlib import Path
 
 from django.conf import settings
@@ -37,8 +38,12 @@ def _corrupt_error(fmt: str) -> ConversionError:
     return ConversionError("not_convertible", kind=known.kind if known else fmt.upper())
 
 
-def _run(cmd: list[str], *, scratch: Path, timeout: float) -> sandbox.Completed:
+def _run(
+    cmd: list[str], *, scratch: Path, timeout: float, mount_at: str | None = None
+) -> sandbox.Completed:
+    """Run ``cmd`` in the sandbox with ``scratch`` as its only folder (seen at ``mount_at``)."""
     conf = settings.OPENWENKU
+    font_env(scratch)
     try:
         return sandbox.run(
             cmd,
@@ -46,7 +51,8 @@ def _run(cmd: list[str], *, scratch: Path, timeout: float) -> sandbox.Completed:
             workdir=scratch,
             memory_bytes=conf["WORKER_MEMORY_MB"] * 1024 * 1024,
             sandbox=sandbox.bubblewrap_available(conf["SANDBOX"]),
-            env=font_env(scratch),
+            env={"FONTCONFIG_FILE": sandbox.inside(scratch / "fonts.conf", scratch, mount_at)},
+            mount_at=mount_at,
         )
     except sandbox.Timeout as exc:
         raise _timeout_error(exc.seconds) from None
@@ -76,12 +82,37 @@ def _epub_to_docx(source: Path, target: Path, scratch: Path, timeout: float) -> 
         raise ConversionError("epub_invalid")
 
 
-def _prepare(source: Path, fmt: str, indir: Path, encoding: str | None, timeout: float) -> Path:
+# Bytes of a file name on Linux file systems, less room for the extension.
+_NAME_BYTES = 200
+
+
+def safe_stem(original_name: str) -> str:
+    """The uploader's file name without its extension, safe as a file name here.
+
+    LibreOffice prints the name of the file it opened into file-name fields, so
+    the file it opens is named as the uploader named it: no folder, no control
+    characters, no leading dot or dash, at most ~200 bytes; "document" if
+    nothing is left.
+    """
+    name = original_name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    stem = "".join(
+        ch for ch in unicodedata.normalize("NFC", stem) if unicodedata.category(ch)[0] != "C"
+    )
+    stem = stem.strip().lstrip(".-").strip()
+    while len(stem.encode("utf-8")) > _NAME_BYTES:
+        stem = stem[:-1]
+    return stem or "document"
+
+
+def _prepare(
+    source: Path, fmt: str, indir: Path, encoding: str | None, timeout: float, stem: str
+) -> Path:
     """The file LibreOffice will open: text re-encoded as UTF-8, EPUB via pandoc."""
     indir.mkdir(parents=True, exist_ok=True)
     known = formats.get(fmt)
     extension = known.office_extension if known and known.office_extension else fmt
-    work = indir / f"document.{extension}"
+    work = indir / f"{stem}.{extension}"
     if fmt == "txt":
         _text_to_utf8(source, work, encoding)
     elif fmt == "epub":
@@ -93,11 +124,21 @@ def _prepare(source: Path, fmt: str, indir: Path, encoding: str | None, timeout:
     return work
 
 
-def to_pdf(source: Path, *, fmt: str, scratch: Path, encoding: str | None = None) -> Path:
-    """Convert ``source`` (already sniffed as ``fmt``) to a PDF inside ``scratch``."""
+def to_pdf(
+    source: Path,
+    *,
+    fmt: str,
+    scratch: Path,
+    encoding: str | None = None,
+    original_name: str = "",
+) -> Path:
+    """Convert ``source`` (already sniffed as ``fmt``) to a PDF inside ``scratch``.
+
+    ``original_name`` is the uploader's file name: file-name fields show it.
+    """
     timeout = settings.OPENWENKU["CONVERT_TIMEOUT"]
     scratch.mkdir(parents=True, exist_ok=True)
-    work = _prepare(source, fmt, scratch / "in", encoding, timeout)
+    work = _prepare(source, fmt, scratch / "in", encoding, timeout, safe_stem(original_name))
     if lo_pool.warm_available():
         return _to_pdf_warm(work, fmt=fmt, scratch=scratch, timeout=timeout)
     return _to_pdf_cold(work, fmt=fmt, scratch=scratch, timeout=timeout)
@@ -143,15 +184,26 @@ def _restart_quietly() -> None:
 
 
 def _to_pdf_cold(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path:
-    """One fresh soffice process for this file (fallback without python3-uno)."""
+    """One fresh soffice process for this file (fallback without python3-uno).
+
+    In the sandbox it sees ``scratch`` as the neutral /job: a file-name field
+    it cannot be told to shorten (no UNO here) shows no server path.
+    """
     outdir = scratch / "out"
     outdir.mkdir(parents=True, exist_ok=True)
+    mount_at = (
+        sandbox.JOB_DIR if sandbox.bubblewrap_available(settings.OPENWENKU["SANDBOX"]) else None
+    )
+
+    def seen(path: Path) -> str:
+        return sandbox.inside(path, scratch, mount_at)
+
     cmd = [settings.OPENWENKU["SOFFICE"]]
     office_filter = _office_filter(fmt)
     if office_filter:
         cmd.append(f"--infilter={office_filter[0]}:{office_filter[1]}")
     cmd += [
-        f"-env:UserInstallation={write_profile(scratch / 'profile').as_uri()}",
+        f"-env:UserInstallation={Path(seen(write_profile(scratch / 'profile'))).as_uri()}",
         "--headless",
         "--invisible",
         "--norestore",
@@ -161,11 +213,11 @@ def _to_pdf_cold(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path
         "--convert-to",
         "pdf",
         "--outdir",
-        str(outdir),
-        str(work),
+        seen(outdir),
+        seen(work),
     ]
-    done = _run(cmd, scratch=scratch, timeout=timeout)
-    pdf = outdir / "document.pdf"
+    done = _run(cmd, scratch=scratch, timeout=timeout, mount_at=mount_at)
+    pdf = outdir / f"{work.stem}.pdf"
     if not pdf.exists() or pdf.stat().st_size == 0:
         if done.returncode < 0:
             raise ConversionError("converter_crashed", retryable=True)

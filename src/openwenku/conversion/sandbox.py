@@ -123,11 +123,30 @@ def _bwrap_works(path: str) -> bool:
     return _bwrap_checked[path]
 
 
-def sandboxed(cmd: list[str], *, workdir: Path, ro_paths: Sequence[str] = ()) -> list[str]:
+# Where LibreOffice sees its working directory: a path that tells nothing about
+# the server (a file-name field printed into a page shows it, issue 11 item 9).
+JOB_DIR = "/job"
+
+
+def inside(path: Path, workdir: Path, mount_at: str | None) -> str:
+    """``path`` (under ``workdir``) as the child sees it when ``workdir`` is at ``mount_at``."""
+    if mount_at is None:
+        return str(path)
+    return str(Path(mount_at) / path.relative_to(workdir))
+
+
+def sandboxed(
+    cmd: list[str],
+    *,
+    workdir: Path,
+    ro_paths: Sequence[str] = (),
+    mount_at: str | None = None,
+) -> list[str]:
     """Wrap ``cmd`` so it runs with ``workdir`` as its only writable, visible data.
 
     ``ro_paths`` are further read-only paths the child needs (the interpreter,
-    our own code, the input file).
+    our own code, the input file). With ``mount_at``, the child sees
+    ``workdir`` there instead of at its real path (see :func:`inside`).
     """
     wrapped = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
     for p in _RO_PATHS:
@@ -139,8 +158,9 @@ def sandboxed(cmd: list[str], *, workdir: Path, ro_paths: Sequence[str] = ()) ->
     wrapped += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", private_tmp]
     for p in ro_paths:  # after the private /tmp, which would hide them
         wrapped += ["--ro-bind", p, p]
-    wrapped += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
-    wrapped += ["--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", private_tmp, "--"]
+    seen_at = mount_at or str(workdir)
+    wrapped += ["--bind", str(workdir), seen_at, "--chdir", seen_at]
+    wrapped += ["--setenv", "HOME", seen_at, "--setenv", "TMPDIR", private_tmp, "--"]
     return wrapped + cmd
 
 
@@ -191,10 +211,11 @@ def popen(
     stdin: int | None = subprocess.DEVNULL,
     stderr: int | None = subprocess.PIPE,
     ro_paths: Sequence[str] = (),
+    mount_at: str | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start ``cmd`` with the limits, the minimal environment and, if asked, the sandbox."""
     if sandbox:
-        cmd = sandboxed(cmd, workdir=workdir, ro_paths=ro_paths)
+        cmd = sandboxed(cmd, workdir=workdir, ro_paths=ro_paths, mount_at=mount_at)
     return subprocess.Popen(
         cmd,
         cwd=workdir,
@@ -214,6 +235,7 @@ def run(
     memory_bytes: int | None = None,
     sandbox: bool = False,
     env: dict[str, str] | None = None,
+    mount_at: str | None = None,
 ) -> Completed:
     """Run ``cmd`` to completion; on timeout kill its whole process group and raise Timeout.
 
@@ -221,7 +243,14 @@ def run(
     that talk while they work use :mod:`.child`.
     """
     started = time.monotonic()
-    proc = popen(cmd, workdir=workdir, memory_bytes=memory_bytes, sandbox=sandbox, env=env)
+    proc = popen(
+        cmd,
+        workdir=workdir,
+        memory_bytes=memory_bytes,
+        sandbox=sandbox,
+        env=env,
+        mount_at=mount_at if sandbox else None,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
