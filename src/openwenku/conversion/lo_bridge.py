@@ -7,7 +7,8 @@ profile, connects over a pipe, then converts one file per request line:
 
     → {"in": "/abs/in.txt", "out": "/abs/out.pdf", "format": "txt",
        "filter": "Text (encoded)", "filter_options": "UTF8,LF,,,"}   (filter: optional)
-    ← {"ok": true} | {"error": "load" | "export" | "...", "detail": "..."}
+    ← {"ok": true} | {"error": "load" | "export" | "write" | "...", "detail": "...",
+                      "tmp_full": bool}
 
 Documents load hidden, read-only, with link updates and macros off. Fields
 that print the file's name or path (Writer text, Calc headers and footers,
@@ -26,7 +27,10 @@ import time
 
 import uno
 from com.sun.star.beans import PropertyValue
+from scratch_watch import PeakWatch  # type: ignore[import-not-found]  # copied beside this file
 
+# How LibreOffice reports a failed write (ERRCODE_IO_CANTWRITE and kin) in an exception.
+WRITE_ERROR = "Class:Write"
 NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 
@@ -213,7 +217,9 @@ def convert(desktop, request):
         try:
             doc.storeToURL(out_url, (prop("FilterName", export),))
         except Exception as exc:
-            return {"error": "export", "detail": str(exc)[:300]}
+            # "Class:Write": the PDF could not be written (the scratch bound), not a bad file.
+            kind = "write" if WRITE_ERROR in str(exc) else "export"
+            return {"error": kind, "detail": str(exc)[:300]}
         return {"ok": True}
     finally:
         try:
@@ -233,15 +239,20 @@ def main():
         office.kill()
         sys.exit(2)
     reply({"ready": True, "pid": os.getpid()})
+    watch = PeakWatch()
+    watch.start()
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
+        watch.reset()
         result = convert(desktop, request)
         if "error" in result:
             time.sleep(0.2)  # a crashing office may still be on its way down
+            result["tmp_full"] = watch.full()
         if office.poll() is not None:
-            reply({"error": "crashed", "detail": f"office exited {office.returncode}"})
+            detail = f"office exited {office.returncode}"
+            reply({"error": "crashed", "detail": detail, "tmp_full": watch.full()})
             sys.exit(3)
         reply(result)
     with contextlib.suppress(Exception):

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 _BRIDGE = Path(__file__).with_name("lo_bridge.py")
+WATCH = Path(__file__).with_name("scratch_watch.py")
 _START_TIMEOUT = 60
 
 
@@ -90,6 +91,7 @@ class OfficeInstance:
         self.io.mkdir()
         bridge = self.root / "lo_bridge.py"
         shutil.copyfile(_BRIDGE, bridge)
+        shutil.copyfile(WATCH, self.root / WATCH.name)
         isolated = sandbox.bubblewrap_available(conf["SANDBOX"])
         self.mount_at = sandbox.JOB_DIR if isolated else None
         font_env(self.root)
@@ -172,9 +174,12 @@ class OfficeInstance:
             self.stop()
             raise InstanceTimeout(exc.seconds) from None
         except ChildExited as exc:
+            self._raise_if_scratch_full(out, {})
             self.stop()
             raise InstanceCrashed(str(exc)) from None
         self.conversions += 1
+        if "error" in reply:
+            self._raise_if_scratch_full(out, reply)
         if reply.get("error") == "crashed":
             self.stop()
             raise InstanceCrashed(reply.get("detail", ""))
@@ -183,6 +188,18 @@ class OfficeInstance:
         if not out.exists() or out.stat().st_size == 0:
             raise LoadFailed("export", "no PDF written")
         return out
+
+    def _raise_if_scratch_full(self, out: Path, reply: dict) -> None:
+        """A file at the scratch bound, or a full private /tmp: the document is a bomb.
+
+        The instance is replaced (its profile may be half written)."""
+        if (
+            reply.get("tmp_full")
+            or reply.get("error") == "write"
+            or sandbox.hit_scratch_bound(out, self.io)
+        ):
+            self.stop()
+            raise sandbox.ScratchFull()
 
 
 _instance: OfficeInstance | None = None

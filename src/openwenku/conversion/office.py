@@ -12,6 +12,7 @@ format (extension, import filter) comes from the format registry
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import unicodedata
@@ -21,7 +22,7 @@ from django.conf import settings
 
 from openwenku.documents import formats
 
-from . import lo_pool, sandbox
+from . import lo_pool, sandbox, scratch_watch
 from .errors import ConversionError
 from .fonts import font_env
 from .lo_profile import write_profile
@@ -31,6 +32,10 @@ logger = logging.getLogger(__name__)
 
 def _timeout_error(seconds: float) -> ConversionError:
     return ConversionError("timeout", retryable=True, seconds=round(seconds))
+
+
+def _too_large_error() -> ConversionError:
+    return ConversionError("output_too_large", scratch_mb=settings.OPENWENKU["CONVERT_SCRATCH_MB"])
 
 
 def _corrupt_error(fmt: str) -> ConversionError:
@@ -161,6 +166,8 @@ def _to_pdf_warm(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path
         produced = lo_pool.instance().convert(work, fmt, timeout, office_filter=_office_filter(fmt))
     except lo_pool.InstanceTimeout as exc:
         raise _timeout_error(exc.seconds) from None
+    except sandbox.ScratchFull:
+        raise _too_large_error() from None
     except lo_pool.LoadFailed:
         raise _corrupt_error(fmt) from None
     except lo_pool.InstanceCrashed:
@@ -181,6 +188,17 @@ def _restart_quietly() -> None:
         lo_pool.instance().start()
     except (lo_pool.InstanceCrashed, lo_pool.InstanceTimeout):
         logger.exception("LibreOffice could not be restarted; the next file will try again")
+
+
+# How soffice reports that it could not write (ERRCODE_IO_CANTWRITE): the scratch bound.
+_WRITE_ERROR = "Class:Write"
+
+
+def _tmp_was_full(stdout: str) -> bool:
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(scratch_watch.MARKER):
+            return bool(json.loads(line.removeprefix(scratch_watch.MARKER)).get("tmp_full"))
+    return False
 
 
 def _to_pdf_cold(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path:
@@ -216,8 +234,15 @@ def _to_pdf_cold(work: Path, *, fmt: str, scratch: Path, timeout: float) -> Path
         seen(outdir),
         seen(work),
     ]
+    watched = mount_at is not None and Path(lo_pool.SYSTEM_PYTHON).exists()
+    if watched:  # how full the private /tmp got (a failure there leaves no trace)
+        shutil.copyfile(lo_pool.WATCH, scratch / lo_pool.WATCH.name)
+        cmd = [lo_pool.SYSTEM_PYTHON, seen(scratch / lo_pool.WATCH.name), *cmd]
     done = _run(cmd, scratch=scratch, timeout=timeout, mount_at=mount_at)
     pdf = outdir / f"{work.stem}.pdf"
+    write_failed = _WRITE_ERROR in done.stdout or _WRITE_ERROR in done.stderr
+    if write_failed or _tmp_was_full(done.stdout) or sandbox.hit_scratch_bound(outdir):
+        raise _too_large_error()
     if not pdf.exists() or pdf.stat().st_size == 0:
         if done.returncode < 0:
             raise ConversionError("converter_crashed", retryable=True)

@@ -30,6 +30,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
+from openwenku.core.startup import StartupError
+
 logger = logging.getLogger(__name__)
 
 # Read-only system paths a converter needs; everything else is invisible.
@@ -60,7 +64,7 @@ class Timeout(Exception):
         self.seconds = seconds
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(StartupError):
     """The sandbox is required but bubblewrap is missing or cannot isolate here."""
 
 
@@ -98,6 +102,11 @@ def bubblewrap_available(mode: str = "on") -> bool:
     return True
 
 
+def check_sandbox() -> None:
+    """The workers' start-up check (core.startup): raise SandboxUnavailable if unusable."""
+    bubblewrap_available(settings.OPENWENKU["SANDBOX"])
+
+
 _bwrap_checked: dict[str, bool] = {}
 
 
@@ -108,7 +117,7 @@ def _bwrap_works(path: str) -> bool:
             try:
                 ok = (
                     subprocess.run(
-                        sandboxed(["/usr/bin/true"], workdir=Path(probe)),
+                        sandboxed(["/usr/bin/true"], workdir=Path(probe), tmp_bytes=1 << 20),
                         capture_output=True,
                         timeout=10,
                         check=False,
@@ -141,12 +150,15 @@ def sandboxed(
     workdir: Path,
     ro_paths: Sequence[str] = (),
     mount_at: str | None = None,
+    tmp_bytes: int | None = None,
 ) -> list[str]:
     """Wrap ``cmd`` so it runs with ``workdir`` as its only writable, visible data.
 
     ``ro_paths`` are further read-only paths the child needs (the interpreter,
     our own code, the input file). With ``mount_at``, the child sees
-    ``workdir`` there instead of at its real path (see :func:`inside`).
+    ``workdir`` there instead of at its real path (see :func:`inside`). The
+    private /tmp (memory) holds at most ``tmp_bytes`` (default: the scratch
+    bound, :func:`scratch_bytes`).
     """
     wrapped = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
     for p in _RO_PATHS:
@@ -155,7 +167,8 @@ def sandboxed(
         if os.path.islink(f"/{link}"):
             wrapped += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
     private_tmp = "/tmp"  # noqa: S108 - a fresh tmpfs inside the sandbox, not the host's
-    wrapped += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", private_tmp]
+    size = str(tmp_bytes or scratch_bytes())
+    wrapped += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", private_tmp]
     for p in ro_paths:  # after the private /tmp, which would hide them
         wrapped += ["--ro-bind", p, p]
     seen_at = mount_at or str(workdir)
@@ -164,11 +177,30 @@ def sandboxed(
     return wrapped + cmd
 
 
-# The largest file a converter may write: a decompression bomb stops here (SIGXFSZ).
-FILE_BYTES = 2 << 30
+class ScratchFull(Exception):
+    """A converter wrote as much as the scratch bound allows (a decompression bomb)."""
 
 
-def limits(memory_bytes: int | None, file_bytes: int | None = FILE_BYTES) -> Callable[[], None]:
+def scratch_bytes() -> int:
+    """The scratch bound (OPENWENKU_CONVERT_SCRATCH_MB): the largest file a converter
+    may write (RLIMIT_FSIZE: SIGXFSZ, or EFBIG in Python) and the size of its
+    private /tmp, so a decompression bomb fills neither the disk nor the memory."""
+    return int(settings.OPENWENKU["CONVERT_SCRATCH_MB"]) * 1024 * 1024
+
+
+def hit_scratch_bound(*paths: Path) -> bool:
+    """True if a file among ``paths`` (files or folders, searched) reached the bound."""
+    bound = scratch_bytes()
+    for path in paths:
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            with contextlib.suppress(OSError):
+                if file.is_file() and file.stat().st_size >= bound:
+                    return True
+    return False
+
+
+def limits(memory_bytes: int | None, file_bytes: int | None = None) -> Callable[[], None]:
     """The ``preexec_fn`` of every converter: a new session, a memory cap, no core dumps.
 
     The new session makes the child the leader of its own process group, so
@@ -214,8 +246,9 @@ def popen(
     mount_at: str | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start ``cmd`` with the limits, the minimal environment and, if asked, the sandbox."""
+    bound = scratch_bytes()
     if sandbox:
-        cmd = sandboxed(cmd, workdir=workdir, ro_paths=ro_paths, mount_at=mount_at)
+        cmd = sandboxed(cmd, workdir=workdir, ro_paths=ro_paths, mount_at=mount_at, tmp_bytes=bound)
     return subprocess.Popen(
         cmd,
         cwd=workdir,
@@ -223,7 +256,7 @@ def popen(
         stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=stderr,
-        preexec_fn=limits(memory_bytes),
+        preexec_fn=limits(memory_bytes, bound),
     )
 
 
