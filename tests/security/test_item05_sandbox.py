@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 
 import openwenku
-from openwenku.conversion import pipeline, sandbox
+from openwenku.conversion import lo_pool, pipeline, sandbox
 from openwenku.conversion.child import Child, python_env, python_ro_paths
 from openwenku.documents import services
 from openwenku.documents.models import Document
@@ -306,9 +306,11 @@ def _bomb_docx() -> bytes:
 @pytest.mark.django_db
 @pytest.mark.parametrize("mode", ["warm", "cold"])
 def test_a_bomb_past_the_scratch_bound_fails_clearly_and_the_worker_goes_on(
-    mode, member, tmp_path, settings
+    mode, member, tmp_path, settings, request
 ):
     settings.OPENWENKU = {**settings.OPENWENKU, "CONVERT_SCRATCH_MB": 2, "LO_MODE": mode}
+    lo_pool.shutdown()  # a warm instance takes its bound when it starts
+    request.addfinalizer(lo_pool.shutdown)
     bomb = _convert(member, tmp_path, "bomb.docx", _bomb_docx())
     assert bomb.status == Document.Status.FAILED
     assert bomb.failure_code == "output_too_large", bomb.failure_reason

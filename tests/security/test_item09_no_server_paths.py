@@ -70,3 +70,95 @@ def test_file_name_fields_show_the_original_name_not_a_server_path(mode, member,
     page = client.get(reverse("search:search"), {"q": "data office"}).content.decode()
     assert document.get_absolute_url() not in page
     assert selectors.search_documents(query="ob_is").total == 1
+
+
+# -- Calc headers and Impress text boxes --------------------------------------------------
+
+_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
+    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'office:version="1.2"'
+)
+_FIELD = '<text:p>File: <text:file-name text:display="full"/></text:p>'
+
+
+def _odf(mimetype: str, content_body: str, styles_body: str = "") -> bytes:
+    import io
+    import zipfile
+
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS}>'
+        f"<office:body>{content_body}</office:body></office:document-content>"
+    )
+    styles = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_NS}>'
+        f"{styles_body}</office:document-styles>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", mimetype)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr("styles.xml", styles, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def _ods_with_header_field() -> bytes:
+    styles = (
+        '<office:automatic-styles><style:page-layout style:name="pm1">'
+        '<style:header-style><style:header-footer-properties fo:min-height="0.75cm"/>'
+        "</style:header-style><style:footer-style>"
+        '<style:header-footer-properties fo:min-height="0.75cm"/></style:footer-style>'
+        "</style:page-layout></office:automatic-styles>"
+        '<office:master-styles><style:master-page style:name="Default" '
+        'style:page-layout-name="pm1">'
+        f"<style:header>{_FIELD}</style:header>"
+        f"<style:footer>{_FIELD}</style:footer>"
+        "</style:master-page></office:master-styles>"
+    )
+    content = (
+        '<office:spreadsheet><table:table table:name="Sheet1"><table:table-row>'
+        "<table:table-cell><text:p>Quarterly figures</text:p></table:table-cell>"
+        "</table:table-row></table:table></office:spreadsheet>"
+    )
+    return _odf("application/vnd.oasis.opendocument.spreadsheet", content, styles)
+
+
+def _odp_with_field() -> bytes:
+    content = (
+        '<office:presentation><draw:page draw:name="p1">'
+        '<draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm">'
+        f"<draw:text-box><text:p>Slide one</text:p>{_FIELD}</draw:text-box></draw:frame>"
+        "</draw:page></office:presentation>"
+    )
+    return _odf("application/vnd.oasis.opendocument.presentation", content)
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [("季度报表 figures.ods", _ods_with_header_field), ("slides.odp", _odp_with_field)],
+)
+def test_calc_headers_and_impress_fields_show_the_name_only(name, build, member, tmp_path):
+    path = tmp_path / name
+    path.write_bytes(build())
+    document = services.document_create(owner=member, incoming=services.incoming_from_path(path))
+    assert pipeline.convert(document.pk) == "ready"
+    text = Document.objects.get(pk=document.pk).pages.get(number=1).text
+    for server_path in [*_server_paths(), "/job"]:
+        assert server_path not in text, text
+    assert f"File: {name}" in text, text

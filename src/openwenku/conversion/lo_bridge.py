@@ -126,8 +126,9 @@ def _name_only(field):
     return changed
 
 
-def _fields_in_text(text):
-    """The text fields of an XText (a Calc header part, a shape), paragraph by paragraph."""
+def _file_fields_in_text(text):
+    """The file-name field portions of an XText (a Calc header part, a shape's text)."""
+    found = []
     paragraphs = text.createEnumeration()
     while paragraphs.hasMoreElements():
         paragraph = paragraphs.nextElement()
@@ -137,11 +138,24 @@ def _fields_in_text(text):
         while portions.hasMoreElements():
             portion = portions.nextElement()
             info = portion.getPropertySetInfo()
-            if info.hasPropertyByName("TextPortionType") and portion.TextPortionType == "TextField":
-                yield portion.TextField
+            if (
+                info.hasPropertyByName("TextPortionType")
+                and portion.TextPortionType == "TextField"
+                and any(portion.TextField.supportsService(svc) for svc in _PATH_FIELDS)
+            ):
+                found.append(portion)
+    return found
 
 
-def _hide_paths_in_page_styles(doc):
+def _replace_file_fields(text, name):
+    """Calc and Impress fields are copies: the field itself is replaced by the name."""
+    portions = _file_fields_in_text(text)
+    for portion in portions:
+        text.insertString(portion, name, True)
+    return bool(portions)
+
+
+def _hide_paths_in_page_styles(doc, name):
     """Calc: headers and footers (&F, &Z&F) live in the page styles, not in the sheets."""
     styles = doc.getStyleFamilies().getByName("PageStyles")
     for index in range(styles.getCount()):
@@ -155,13 +169,12 @@ def _hide_paths_in_page_styles(doc):
                 continue
             changed = False
             for part in (content.getLeftText(), content.getCenterText(), content.getRightText()):
-                for field in list(_fields_in_text(part)):
-                    changed |= _name_only(field)
+                changed |= _replace_file_fields(part, name)
             if changed:
                 style.setPropertyValue(prop_name, content)
 
 
-def _hide_paths_in_shapes(doc):
+def _hide_paths_in_shapes(doc, name):
     """Impress and Draw: fields sit in the text of shapes, on slides and masters."""
     for pages in (doc.getDrawPages(), getattr(doc, "getMasterPages", lambda: None)()):
         if pages is None:
@@ -171,20 +184,19 @@ def _hide_paths_in_shapes(doc):
             for s in range(page.getCount()):
                 shape = page.getByIndex(s)
                 if hasattr(shape, "createEnumeration") and hasattr(shape, "getText"):
-                    for field in list(_fields_in_text(shape.getText())):
-                        _name_only(field)
+                    _replace_file_fields(shape.getText(), name)
 
 
-def hide_paths(doc):
-    """Set every file-name and template-name field of ``doc`` to show the name only."""
-    if hasattr(doc, "getTextFields"):  # Writer (body, headers, footers, frames)
-        fields = doc.getTextFields().createEnumeration()
+def hide_paths(doc, name):
+    """Make every file-name field of ``doc`` show ``name`` (the file's name) only."""
+    if doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
+        _hide_paths_in_page_styles(doc, name)
+    elif doc.supportsService("com.sun.star.text.GenericTextDocument"):
+        fields = doc.getTextFields().createEnumeration()  # body, headers, footers, frames
         while fields.hasMoreElements():
             _name_only(fields.nextElement())
-    if doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
-        _hide_paths_in_page_styles(doc)
     elif hasattr(doc, "getDrawPages"):
-        _hide_paths_in_shapes(doc)
+        _hide_paths_in_shapes(doc, name)
 
 
 def convert(desktop, request):
@@ -213,7 +225,7 @@ def convert(desktop, request):
         if export is None:
             return {"error": "export", "detail": "unknown document type"}
         with contextlib.suppress(Exception):  # the sandbox's neutral /job path remains
-            hide_paths(doc)
+            hide_paths(doc, os.path.basename(request["in"]))
         try:
             doc.storeToURL(out_url, (prop("FilterName", export),))
         except Exception as exc:
