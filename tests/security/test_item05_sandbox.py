@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 import openwenku
 from openwenku.conversion import lo_pool, pipeline, sandbox
 from openwenku.conversion.child import Child, python_env, python_ro_paths
 from openwenku.documents import services
+from openwenku.documents.failures import failure_message
 from openwenku.documents.models import Document
 
 pytestmark = pytest.mark.skipif(
@@ -315,6 +317,8 @@ def test_a_bomb_past_the_scratch_bound_fails_clearly_and_the_worker_goes_on(
     assert bomb.status == Document.Status.FAILED
     assert bomb.failure_code == "output_too_large", bomb.failure_reason
     assert "limit of 2 MB" in bomb.failure_reason
+    with translation.override("zh-hans"):
+        assert "超过本站 2 MB 的上限" in failure_message(bomb)
     # This worker process converts the next file as usual.
     normal = _convert(member, tmp_path, "normal.docx", _docx(""))
     assert normal.status == Document.Status.READY, normal.failure_reason

@@ -193,11 +193,7 @@ class OfficeInstance:
         """A file at the scratch bound, or a full private /tmp: the document is a bomb.
 
         The instance is replaced (its profile may be half written)."""
-        if (
-            reply.get("tmp_full")
-            or reply.get("error") == "write"
-            or sandbox.hit_scratch_bound(out, self.io)
-        ):
+        if reply.get("tmp_full") or reply.get("error") == "write" or sandbox.hit_scratch_bound(out):
             self.stop()
             raise sandbox.ScratchFull()
 
