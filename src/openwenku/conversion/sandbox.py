@@ -10,7 +10,11 @@ hostile document can then neither fetch a URL nor read a local path it names
 (another user's upload, /etc/passwd). The page renderer and OCR (render.py,
 ocr.py) parse the same hostile PDFs and run in the same sandbox, with our
 interpreter and code visible read-only. The sandbox is required: a missing
-or broken ``bwrap`` is a start-up error unless OPENWENKU_SANDBOX=off.
+or broken ``bwrap`` is a start-up error (of ``worker`` and of ``serve``, which
+starts one: core.startup) unless OPENWENKU_SANDBOX=off. Every file a child
+writes, and its private /tmp (memory), are bounded by the scratch bound
+(``scratch_bytes``), so a decompression bomb ends there, not in a full disk or
+memory. LibreOffice sees its folder at the neutral ``/job`` (``JOB_DIR``).
 ``run`` waits for a converter that writes a file and exits; child.py talks
 to the ones that report as they work.
 """
