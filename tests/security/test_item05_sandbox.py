@@ -9,6 +9,7 @@ import http.server
 import io
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -323,6 +324,24 @@ def test_a_bomb_past_the_scratch_bound_fails_clearly_and_the_worker_goes_on(
     normal = _convert(member, tmp_path, "normal.docx", _docx(""))
     assert normal.status == Document.Status.READY, normal.failure_reason
     assert normal.page_count == 1
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_page_image_past_the_scratch_bound_fails_clearly(member, tmp_path, settings):
+    """The page renderer (PDFium, Pillow) is bounded too: a noise scan drawn 4000 px wide."""
+    from PIL import Image
+
+    settings.OPENWENKU = {**settings.OPENWENKU, "CONVERT_SCRATCH_MB": 1, "PAGE_WIDTH": 4000}
+    noise = Image.frombytes("RGB", (1200, 1600), random.Random(3).randbytes(1200 * 1600 * 3))
+    noise.save(tmp_path / "scan.pdf", quality=95)
+    document = services.document_create(
+        owner=member, incoming=services.incoming_from_path(tmp_path / "scan.pdf")
+    )
+    pipeline.convert(document.pk)
+    document = Document.objects.get(pk=document.pk)
+    assert document.status == Document.Status.FAILED
+    assert document.failure_code == "output_too_large", document.failure_reason
 
 
 # -- start-up checks ---------------------------------------------------------------------

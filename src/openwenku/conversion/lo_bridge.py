@@ -174,29 +174,42 @@ def _hide_paths_in_page_styles(doc, name):
                 style.setPropertyValue(prop_name, content)
 
 
-def _hide_paths_in_shapes(doc, name):
-    """Impress and Draw: fields sit in the text of shapes, on slides and masters."""
-    for pages in (doc.getDrawPages(), getattr(doc, "getMasterPages", lambda: None)()):
+def _hide_paths_in_shapes(page, name):
+    """Fields in the text of drawing shapes (and shapes grouped inside them)."""
+    for index in range(page.getCount()):
+        shape = page.getByIndex(index)
+        if hasattr(shape, "getByIndex"):  # a group
+            _hide_paths_in_shapes(shape, name)
+        elif hasattr(shape, "getText") and hasattr(shape.getText(), "createEnumeration"):
+            _replace_file_fields(shape.getText(), name)
+
+
+def _pages(doc):
+    if hasattr(doc, "getDrawPage"):  # Writer: one draw page for the whole text
+        yield doc.getDrawPage()
+    for pages in (getattr(doc, "getDrawPages", None), getattr(doc, "getMasterPages", None)):
         if pages is None:
             continue
-        for p in range(pages.getCount()):
-            page = pages.getByIndex(p)
-            for s in range(page.getCount()):
-                shape = page.getByIndex(s)
-                if hasattr(shape, "createEnumeration") and hasattr(shape, "getText"):
-                    _replace_file_fields(shape.getText(), name)
+        container = pages()
+        for index in range(container.getCount()):
+            yield container.getByIndex(index)
 
 
 def hide_paths(doc, name):
-    """Make every file-name field of ``doc`` show ``name`` (the file's name) only."""
+    """Make every file-name field of ``doc`` show ``name`` (the file's name) only.
+
+    Writer's own fields (body, headers, footers, frames) are set to name-only;
+    the fields of Calc's headers and footers and of drawing shapes (Impress,
+    Draw, shapes on sheets and in texts) are replaced by the name itself.
+    """
     if doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
         _hide_paths_in_page_styles(doc, name)
     elif doc.supportsService("com.sun.star.text.GenericTextDocument"):
-        fields = doc.getTextFields().createEnumeration()  # body, headers, footers, frames
+        fields = doc.getTextFields().createEnumeration()
         while fields.hasMoreElements():
             _name_only(fields.nextElement())
-    elif hasattr(doc, "getDrawPages"):
-        _hide_paths_in_shapes(doc, name)
+    for page in _pages(doc):
+        _hide_paths_in_shapes(page, name)
 
 
 def convert(desktop, request):
