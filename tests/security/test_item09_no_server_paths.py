@@ -18,8 +18,6 @@ from openwenku.documents.models import Document
 from openwenku.search import selectors
 from tests.conftest import corpus_file
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
 NAME = "poi__ob_is.doc"
 
 
@@ -40,6 +38,9 @@ def _ocr(document: Document, numbers: list[int]) -> dict[int, str]:
     return found
 
 
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 @pytest.mark.parametrize("mode", ["warm", "cold"])
 def test_file_name_fields_show_the_original_name_not_a_server_path(mode, member, client, settings):
     # cold: the fallback without UNO (and the retry after a warm crash).
@@ -149,6 +150,8 @@ def _odp_with_field() -> bytes:
     return _odf("application/vnd.oasis.opendocument.presentation", content)
 
 
+@pytest.mark.slow
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "build"),
     [("季度报表 figures.ods", _ods_with_header_field), ("slides.odp", _odp_with_field)],
@@ -162,3 +165,29 @@ def test_calc_headers_and_impress_fields_show_the_name_only(name, build, member,
     for server_path in [*_server_paths(), "/job"]:
         assert server_path not in text, text
     assert f"File: {name}" in text, text
+
+
+@pytest.mark.parametrize(
+    ("original", "stem"),
+    [
+        ("季度报告 2024.docx", "季度报告 2024"),
+        ("../../etc/passwd.doc", "passwd"),
+        ("C:\\Users\\王\\简历.doc", "简历"),
+        (".hidden.odt", "hidden"),
+        ("-rf.doc", "rf"),
+        ("bad\x00name\n.rtf", "badname"),
+        ("", "document"),
+        ("....", "document"),
+    ],
+)
+def test_the_file_libreoffice_opens_is_named_safely_after_the_upload(original, stem):
+    from openwenku.conversion.office import safe_stem
+
+    assert safe_stem(original) == stem
+
+
+def test_a_long_name_is_cut_to_fit_a_file_name():
+    from openwenku.conversion.office import safe_stem
+
+    stem = safe_stem("报" * 300 + ".docx")
+    assert stem == "报" * len(stem) and len(stem.encode()) <= 200
