@@ -383,6 +383,9 @@ OPENWENKU = {
     # (no network, no view of the data dir). Required: a missing or broken bwrap stops
     # the worker at start-up. "off" is for development only and logs a loud warning.
     "SANDBOX": env.str("OPENWENKU_SANDBOX", default="on"),
+    # Scratch bound of every converter: the largest file it may write and the size of
+    # its private /tmp (memory). A decompression bomb ends as "output_too_large".
+    "CONVERT_SCRATCH_MB": env.int("OPENWENKU_CONVERT_SCRATCH_MB", default=2048),
     # Operator texts shown in every page footer.
     "STATEMENT": _operator_text(
         "OPENWENKU_STATEMENT",

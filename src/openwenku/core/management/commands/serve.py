@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from openwenku.core.services import operator_ensure
+from openwenku.core.startup import StartupError, run_worker_checks
 
 # Addresses meaning "all interfaces": no link can name them.
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 (compared, never bound)
@@ -63,6 +64,11 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, bind: str, web_workers: int, no_worker: bool, **options: Any
     ) -> None:
+        if not no_worker:  # the worker parses uploads here: refuse at once, not after serving
+            try:
+                run_worker_checks()
+            except StartupError as exc:
+                raise CommandError(str(exc)) from None
         site_url = self._site_url(bind)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
