@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from openwenku.accounts.models import User
+from openwenku.audit.models import AuditEntry
+from openwenku.audit.services import audit_record
+from openwenku.core.errors import ApplicationError
 from openwenku.documents.models import Document
 from openwenku.documents.publishing import Reason, Verdict
 from openwenku.documents.services import document_hold
 
 from . import registry
 from .messages import reason_message
-from .models import AcceptedFinding, CheckRun, Hit
-from .registry import SEVERITY_RANK, Finding
+from .models import AcceptedFinding, CheckRun, Hit, SensitiveWord, WordCategory, WordListVersion
+from .normalize import normalize
+from .registry import Finding
 
 logger = logging.getLogger(__name__)
 
@@ -113,18 +121,24 @@ def publish_gate(document: object) -> Verdict:
     return run_checks(document).verdict
 
 
+# Documents the checks look at after conversion (the publish gate sees the others).
+CHECKED_STATUSES = (
+    Document.Status.READY,
+    Document.Status.HELD,
+    Document.Status.UNPUBLISHED,
+    Document.Status.REJECTED,
+)
+
+
 def integrity_recheck(*, document: Document, metadata_only: bool = False) -> CheckResult | None:
-    """Re-run the checks after an edit (``metadata_only``) or a text change (OCR).
+    """Re-run the checks after an edit (``metadata_only``), OCR or a list change.
 
     A published document that now has a finding that holds or rejects is held
-    for review (never for a finding a moderator already accepted). Documents
-    not converted yet are left alone: the publish gate checks them.
+    for review (never for a finding a moderator already accepted); a moderator
+    decides whether to reject it. Documents not converted yet are left alone:
+    the publish gate checks them.
     """
-    if document.status not in (
-        Document.Status.READY,
-        Document.Status.HELD,
-        Document.Status.UNPUBLISHED,
-    ):
+    if document.status not in CHECKED_STATUSES:
         return None
     codes = [c.code for c in registry.checks() if c.metadata] if metadata_only else None
     result = run_checks(document, codes=codes)
@@ -134,6 +148,14 @@ def integrity_recheck(*, document: Document, metadata_only: bool = False) -> Che
             english = "; ".join(str(reason_message(r.code)) for r in result.reasons)
         document_hold(document=document, code=first.code, reason=english)
     return result
+
+
+def integrity_recheck_all(*, document: Document) -> str:
+    """``checks run``: every check again; "checked", "held", "rejected" or "skipped"."""
+    result = integrity_recheck(document=document)
+    if result is None:
+        return "skipped"
+    return {"publish": "checked", "hold": "held", "reject": "rejected"}[result.action]
 
 
 def findings_accept(document: Document, by: User | None) -> int:
@@ -174,11 +196,147 @@ def findings_accept(document: Document, by: User | None) -> int:
     return len(hits)
 
 
-__all__ = [
-    "SEVERITY_RANK",
-    "CheckResult",
-    "findings_accept",
-    "integrity_recheck",
-    "publish_gate",
-    "run_checks",
-]
+# -- the sensitive-word list ------------------------------------------------------
+
+
+class WordListInvalid(ApplicationError):
+    """A word-list file with bad lines: nothing of it was imported."""
+
+    code = "word_list_invalid"
+    status = 400
+    default_message = _("The word list has errors; nothing was imported.")
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.errors = errors
+
+    @property
+    def message(self) -> str:
+        lines = "; ".join(
+            str(_("line %(line)d: %(error)s") % {"line": n, "error": e}) for n, e in self.errors
+        )
+        return f"{super().message} {lines}"
+
+    def extra(self) -> dict[str, Any]:
+        return {"errors": [{"line": n, "error": e} for n, e in self.errors]}
+
+
+@dataclass
+class WordImport:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+_SPLIT = re.compile(r"\t|,|，")
+
+
+def words_parse(text: str, *, category: str | None = None) -> list[tuple[str, str]]:
+    """(normalised word, category name) of each line of a word-list file.
+
+    A line is ``word``, ``word<TAB>category`` or ``word,category``; blank lines
+    and lines starting with ``#`` are skipped. ``category`` is the default for
+    lines without one. Raises :class:`WordListInvalid` with every bad line.
+    """
+    known = set(WordCategory.objects.values_list("name", flat=True))
+    errors: list[tuple[int, str]] = []
+    words: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in _SPLIT.split(line, maxsplit=1)]
+        raw, name = parts[0], (parts[1] if len(parts) > 1 and parts[1] else category)
+        word = normalize(raw)
+        if not word:
+            errors.append((number, str(_("“%(word)s” has no letters or digits") % {"word": raw})))
+        elif len(word) > SensitiveWord._meta.get_field("word").max_length:  # type: ignore[operator]
+            errors.append((number, str(_("“%(word)s” is too long") % {"word": raw})))
+        elif not name:
+            errors.append((number, str(_("“%(word)s” has no category") % {"word": raw})))
+        elif name not in known:
+            errors.append((number, str(_("unknown category “%(category)s”") % {"category": name})))
+        elif words.get(word, name) != name:
+            errors.append(
+                (
+                    number,
+                    str(_("“%(word)s” is listed twice in different categories") % {"word": raw}),
+                )
+            )
+        else:
+            words[word] = name
+    if errors:
+        raise WordListInvalid(errors)
+    return list(words.items())
+
+
+def words_changed(*, by: User | None, reason: str, **details: Any) -> None:
+    """Bump the list's version (every worker rebuilds its matcher) and audit the change."""
+    updated = WordListVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    if not updated:
+        WordListVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    audit_record(AuditEntry.Action.WORDS_CHANGED, actor=by, reason=reason, **details)
+
+
+def words_import(
+    *, text: str, category: str | None = None, replace: bool = False, by: User | None = None
+) -> WordImport:
+    """Import a word-list file, all or nothing (see :func:`words_parse`).
+
+    ``replace``: words not in the file are deleted.
+    """
+    entries = words_parse(text, category=category)
+    result = WordImport()
+    with transaction.atomic():
+        categories = dict(WordCategory.objects.values_list("name", "pk"))
+        existing = dict(SensitiveWord.objects.values_list("word", "category_id"))
+        new, moved = [], []
+        for word, name in entries:
+            wanted = categories[name]
+            if word not in existing:
+                new.append(SensitiveWord(word=word, category_id=wanted))
+            elif existing[word] != wanted:
+                moved.append((word, wanted))
+            else:
+                result.unchanged += 1
+        SensitiveWord.objects.bulk_create(new, batch_size=1000)
+        for word, wanted in moved:
+            SensitiveWord.objects.filter(word=word).update(category_id=wanted)
+        result.added, result.changed = len(new), len(moved)
+        if replace:
+            keep = {word for word, _name in entries}
+            gone = [w for w in existing if w not in keep]
+            for start in range(0, len(gone), 500):
+                SensitiveWord.objects.filter(word__in=gone[start : start + 500]).delete()
+            result.removed = len(gone)
+        words_changed(
+            by=by,
+            reason="import",
+            added=result.added,
+            changed=result.changed,
+            removed=result.removed,
+            replace=replace,
+        )
+    return result
+
+
+def words_export() -> str:
+    """The whole list as a file ``words_import`` reads back: ``word<TAB>category``."""
+    rows = SensitiveWord.objects.order_by("category__name", "word").values_list(
+        "word", "category__name"
+    )
+    return "".join(f"{word}\t{name}\n" for word, name in rows)
+
+
+def word_add(*, word: str, category: WordCategory, by: User | None = None) -> SensitiveWord:
+    """Add one word (normalised) or move it to ``category``."""
+    with transaction.atomic():
+        normal = normalize(word)
+        if not normal:
+            raise ApplicationError(_("The word has no letters or digits."), code="word_empty")
+        obj, _created = SensitiveWord.objects.update_or_create(
+            word=normal, defaults={"category": category}
+        )
+        words_changed(by=by, reason="add", word=normal, category=category.name)
+    return obj
