@@ -1,0 +1,140 @@
+"""Reading the near-duplicate index: the documents similar to one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Q
+
+from openwenku.documents.models import Document
+
+from . import signature
+from .models import BandKey, Fingerprint
+from .services import Computed, compute
+
+# Candidates (by shared band keys) compared exactly; the rest are ignored.
+MAX_CANDIDATES = 200
+# The smaller document's sample must hold this many hashes for its containment
+# to count (below it, only resemblance does).
+MIN_CONTAINMENT_SAMPLE = 32
+
+
+@dataclass(frozen=True)
+class Match:
+    document_id: int
+    resemblance: float
+    containment_of_new: float  # share of the document asked about found in this one
+    containment_of_old: float  # share of this one found in the document asked about
+    method: Literal["text", "image"]
+    reliable_containment: bool = True
+
+    @property
+    def score(self) -> float:
+        """max(resemblance, containment of the smaller in the larger)."""
+        if not self.reliable_containment:
+            return self.resemblance
+        return max(self.resemblance, self.containment_of_new, self.containment_of_old)
+
+
+def threshold() -> float:
+    return float(settings.OPENWENKU["NEAR_DUPLICATE"]["THRESHOLD"])
+
+
+def _stored(document: Document) -> Computed | None:
+    fp = Fingerprint.objects.filter(document=document).first()
+    if fp is None:
+        return None
+    return Computed(
+        method=fp.method,
+        size=fp.size,
+        sample=bytes(fp.sample),
+        keys=np.frombuffer(bytes(fp.keys), dtype="<i8").tolist(),
+    )
+
+
+def candidates(
+    keys: list[int], *, exclude: int | None = None, limit: int = MAX_CANDIDATES
+) -> list[int]:
+    """Documents sharing band keys with ``keys``, most shared first (the LSH lookup)."""
+    if not keys:
+        return []
+    rows = BandKey.objects.filter(key__in=keys[:2000])
+    if exclude is not None:
+        rows = rows.exclude(document_id=exclude)
+    found = (
+        rows.values("document_id")
+        .annotate(shared=Count("key"))
+        .order_by("-shared", "document_id")[:limit]
+    )
+    return [row["document_id"] for row in found]
+
+
+def _compare(mine: Computed, theirs: Fingerprint, document_id: int) -> Match | None:
+    if mine.method == Fingerprint.Method.TEXT:
+        a = np.frombuffer(mine.sample, dtype="<u4")
+        b = np.frombuffer(bytes(theirs.sample), dtype="<u4")
+        overlap = signature.text_overlap(a, b)
+        if overlap is None:
+            return None
+        limit = min(
+            int(a[-1]) if len(a) >= signature.SAMPLE else 0xFFFFFFFF,
+            int(b[-1]) if len(b) >= signature.SAMPLE else 0xFFFFFFFF,
+        )
+        smaller = a if mine.size <= theirs.size else b
+        reliable = int((smaller <= limit).sum()) >= MIN_CONTAINMENT_SAMPLE
+        method: Literal["text", "image"] = "text"
+    else:
+        pages_a = np.frombuffer(mine.sample, dtype="<u8").tolist()
+        pages_b = np.frombuffer(bytes(theirs.sample), dtype="<u8").tolist()
+        overlap = signature.image_overlap(pages_a, pages_b)
+        if overlap is None:
+            return None
+        reliable = True
+        method = "image"
+    return Match(
+        document_id=document_id,
+        resemblance=round(overlap.resemblance, 4),
+        containment_of_new=round(overlap.containment_a, 4),
+        containment_of_old=round(overlap.containment_b, 4),
+        method=method,
+        reliable_containment=reliable,
+    )
+
+
+def find_similar(
+    document: Document,
+    *,
+    limit: int = 10,
+    min_score: float | None = None,
+    earlier_only: bool = False,
+) -> list[Match]:
+    """Documents similar to ``document``, best first, itself excluded.
+
+    Uses its stored fingerprint, or computes one (without storing it).
+    ``min_score``: the lowest score returned (default: the near-duplicate
+    threshold, ``OPENWENKU_NEAR_DUPLICATE_THRESHOLD``). ``earlier_only``: only
+    documents uploaded before it.
+    """
+    floor = threshold() if min_score is None else min_score
+    mine = _stored(document) or compute(document)
+    if mine.method == Fingerprint.Method.NONE:
+        return []
+    ids = candidates(mine.keys, exclude=document.pk)
+    if not ids:
+        return []
+    rows = Fingerprint.objects.filter(document_id__in=ids, method=mine.method)
+    if earlier_only:
+        rows = rows.filter(
+            Q(document__created_at__lt=document.created_at)
+            | Q(document__created_at=document.created_at, document_id__lt=document.pk)
+        )
+    matches = []
+    for theirs in rows.only("document_id", "method", "size", "sample"):
+        match = _compare(mine, theirs, theirs.document_id)
+        if match is not None and match.score >= floor:
+            matches.append(match)
+    matches.sort(key=lambda m: (-m.score, m.document_id))
+    return matches[:limit]
