@@ -13,7 +13,7 @@ from openwenku.documents.models import Document
 
 from . import signature
 from .models import BandKey, Fingerprint
-from .services import Computed, compute
+from .services import Computed, compute, document_text
 
 # Candidates (by shared band keys) compared exactly; the rest are ignored.
 MAX_CANDIDATES = 200
@@ -29,13 +29,10 @@ class Match:
     containment_of_new: float  # share of the document asked about found in this one
     containment_of_old: float  # share of this one found in the document asked about
     method: Literal["text", "image"]
-    reliable_containment: bool = True
 
     @property
     def score(self) -> float:
         """max(resemblance, containment of the smaller in the larger)."""
-        if not self.reliable_containment:
-            return self.resemblance
         return max(self.resemblance, self.containment_of_new, self.containment_of_old)
 
 
@@ -72,19 +69,34 @@ def candidates(
     return [row["document_id"] for row in found]
 
 
-def _compare(mine: Computed, theirs: Fingerprint, document_id: int) -> Match | None:
+class _Exact:
+    """Every distinct shingle of a document, computed from its pages when needed."""
+
+    def __init__(self) -> None:
+        self._sets: dict[int, np.ndarray] = {}
+
+    def __call__(self, document_id: int) -> np.ndarray:
+        if document_id not in self._sets:
+            self._sets[document_id] = signature.distinct_shingles(document_text(document_id))
+        return self._sets[document_id]
+
+
+def _compare(mine: Computed, mine_id: int, theirs: Fingerprint, exact: _Exact) -> Match | None:
     if mine.method == Fingerprint.Method.TEXT:
         a = np.frombuffer(mine.sample, dtype="<u4")
         b = np.frombuffer(bytes(theirs.sample), dtype="<u4")
         overlap = signature.text_overlap(a, b)
-        if overlap is None:
-            return None
         limit = min(
             int(a[-1]) if len(a) >= signature.SAMPLE else 0xFFFFFFFF,
             int(b[-1]) if len(b) >= signature.SAMPLE else 0xFFFFFFFF,
         )
         smaller = a if mine.size <= theirs.size else b
-        reliable = int((smaller <= limit).sum()) >= MIN_CONTAINMENT_SAMPLE
+        if overlap is None or int((smaller <= limit).sum()) < MIN_CONTAINMENT_SAMPLE:
+            # The samples say too little about the smaller one (a small document
+            # and a large one): compare every shingle.
+            overlap = signature.exact_overlap(exact(mine_id), exact(theirs.document_id))
+        if overlap is None:
+            return None
         method: Literal["text", "image"] = "text"
     else:
         pages_a = np.frombuffer(mine.sample, dtype="<u8").tolist()
@@ -92,15 +104,13 @@ def _compare(mine: Computed, theirs: Fingerprint, document_id: int) -> Match | N
         overlap = signature.image_overlap(pages_a, pages_b)
         if overlap is None:
             return None
-        reliable = True
         method = "image"
     return Match(
-        document_id=document_id,
+        document_id=theirs.document_id,
         resemblance=round(overlap.resemblance, 4),
         containment_of_new=round(overlap.containment_a, 4),
         containment_of_old=round(overlap.containment_b, 4),
         method=method,
-        reliable_containment=reliable,
     )
 
 
@@ -132,8 +142,9 @@ def find_similar(
             | Q(document__created_at=document.created_at, document_id__lt=document.pk)
         )
     matches = []
+    exact = _Exact()
     for theirs in rows.only("document_id", "method", "size", "sample"):
-        match = _compare(mine, theirs, theirs.document_id)
+        match = _compare(mine, document.pk, theirs, exact)
         if match is not None and match.score >= floor:
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, m.document_id))

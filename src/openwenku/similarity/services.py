@@ -27,8 +27,8 @@ class Computed:
     keys: list[int]
 
 
-def document_text(document: Document) -> str:
-    texts = DocumentPage.objects.filter(document=document).order_by("number")
+def document_text(document_id: int) -> str:
+    texts = DocumentPage.objects.filter(document_id=document_id).order_by("number")
     return "\n".join(texts.values_list("text", flat=True))
 
 
@@ -54,7 +54,7 @@ def _page_hashes(document: Document) -> list[int]:
 
 def compute(document: Document) -> Computed:
     """The fingerprint of ``document``'s current pages."""
-    text = signature.text_signature(document_text(document))
+    text = signature.text_signature(document_text(document.pk))
     if text.shingles >= signature.MIN_TEXT_SHINGLES:
         return Computed(
             method=Fingerprint.Method.TEXT,

@@ -33,13 +33,13 @@ SHINGLE = 5
 NUM_PERM = 128
 SEED = 20260412
 BANDS, ROWS = 32, 4
-CHUNK_PERM = 8
-CHUNK_BANDS, CHUNK_ROWS = 2, 4
+CHUNK_PERM = 4
+CHUNK_BANDS, CHUNK_ROWS = 1, 4
 CHUNK_SEED = 4127
 # Chunks: a boundary after a shingle whose hash ≡ 0 mod CHUNK_TARGET, not closer
 # than CHUNK_MIN to the last one; forced after CHUNK_MAX shingles.
-CHUNK_TARGET, CHUNK_MIN, CHUNK_MAX = 2048, 512, 8192
-MAX_CHUNKS = 512
+CHUNK_TARGET, CHUNK_MIN, CHUNK_MAX = 512, 128, 2048
+MAX_CHUNKS = 1024
 SAMPLE = 512
 # Fewer distinct shingles than this: too little text; page images are compared.
 MIN_TEXT_SHINGLES = 200
@@ -134,6 +134,11 @@ class TextSignature:
     keys: list[int] = field(default_factory=list)
 
 
+def distinct_shingles(text: str) -> np.ndarray:
+    """Every distinct shingle hash of ``text`` (not normalised yet), sorted."""
+    return np.unique(shingle_hashes(normalize(text)))
+
+
 def text_signature(text: str) -> TextSignature:
     """The signature of ``text`` (not normalised yet)."""
     hashes = shingle_hashes(normalize(text))
@@ -141,16 +146,14 @@ def text_signature(text: str) -> TextSignature:
     if len(distinct) == 0:
         return TextSignature(shingles=0, sample=distinct)
     keys = _band_keys(b"doc", _minhash(distinct, NUM_PERM, SEED), BANDS, ROWS)
-    parts = chunks(hashes)
-    if len(parts) > 1:
-        chunk_keys: list[int] = []
-        for part in parts:
-            values = _minhash(np.unique(part), CHUNK_PERM, CHUNK_SEED)
-            chunk_keys.extend(_band_keys(b"chunk", values, CHUNK_BANDS, CHUNK_ROWS))
-        if len(chunk_keys) > MAX_CHUNKS * CHUNK_BANDS:
-            # Keep a content-chosen subset, the same for the same text wherever it is.
-            chunk_keys = sorted(chunk_keys)[: MAX_CHUNKS * CHUNK_BANDS]
-        keys.extend(chunk_keys)
+    chunk_keys: list[int] = []
+    for part in chunks(hashes):
+        values = _minhash(np.unique(part), CHUNK_PERM, CHUNK_SEED)
+        chunk_keys.extend(_band_keys(b"chunk", values, CHUNK_BANDS, CHUNK_ROWS))
+    if len(chunk_keys) > MAX_CHUNKS * CHUNK_BANDS:
+        # Keep a content-chosen subset, the same for the same text wherever it is.
+        chunk_keys = sorted(chunk_keys)[: MAX_CHUNKS * CHUNK_BANDS]
+    keys.extend(chunk_keys)
     return TextSignature(
         shingles=len(distinct), sample=distinct[:SAMPLE], keys=list(dict.fromkeys(keys))
     )
@@ -161,6 +164,18 @@ class Overlap:
     resemblance: float
     containment_a: float  # |A∩B| / |A|
     containment_b: float  # |A∩B| / |B|
+
+
+def exact_overlap(a: np.ndarray, b: np.ndarray) -> Overlap | None:
+    """Resemblance and containments of two complete sets of shingle hashes."""
+    if len(a) == 0 or len(b) == 0:
+        return None
+    both = len(np.intersect1d(a, b, assume_unique=True))
+    return Overlap(
+        resemblance=both / (len(a) + len(b) - both),
+        containment_a=both / len(a),
+        containment_b=both / len(b),
+    )
 
 
 def text_overlap(a: np.ndarray, b: np.ndarray, *, full: int = SAMPLE) -> Overlap | None:
