@@ -66,7 +66,7 @@ def test_parts_sharing_boilerplate_are_not_duplicates(members):
 
 
 def test_copy_of_a_work_taken_down_is_refused(members):
-    first, second, third = members
+    first, second, _third = members
     original = convert_file(first, corpus_file(f"{GUIDE}.docx"))
     Document.objects.filter(pk=original.pk).update(status="taken_down")
     copy = convert_file(second, corpus_file(f"{GUIDE}.doc"))

@@ -20,6 +20,9 @@ shingles, or of page images for documents without text, at least
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +38,9 @@ TAKEN_DOWN = "taken_down"
 MAX_MATCHES = 20
 
 
-def _finding(kind: str, severity: str, match: Match, other: dict, context: str) -> Finding:
+def _finding(
+    kind: str, severity: str, match: Match, other: Mapping[str, Any], context: str
+) -> Finding:
     return Finding(
         kind=kind,
         severity=severity,
