@@ -232,7 +232,7 @@ def test_near_duplicate_evaluation(member, django_user_model):
 
     keys = sorted(texts)
     originals = {key: make(texts[key]["pages"], member, texts[key]["name"]) for key in keys}
-    language = Counter("zh/ja" if _is_cjk("".join(texts[k]["pages"])) else "other" for k in keys)
+    language = Counter(_language("".join(texts[k]["pages"])) for k in keys)
 
     copies: list[tuple[str, str, Document]] = []  # (transform, original key, copy)
     for i, key in enumerate(keys):

@@ -81,7 +81,9 @@ class _Exact:
         return self._sets[document_id]
 
 
-def _compare(mine: Computed, mine_id: int, theirs: Fingerprint, exact: _Exact) -> Match | None:
+def _compare(
+    mine: Computed, mine_id: int | None, theirs: Fingerprint, exact: _Exact
+) -> Match | None:
     if mine.method == Fingerprint.Method.TEXT:
         a = np.frombuffer(mine.sample, dtype="<u4")
         b = np.frombuffer(bytes(theirs.sample), dtype="<u4")
@@ -91,7 +93,8 @@ def _compare(mine: Computed, mine_id: int, theirs: Fingerprint, exact: _Exact) -
             int(b[-1]) if len(b) >= signature.SAMPLE else 0xFFFFFFFF,
         )
         smaller = a if mine.size <= theirs.size else b
-        if overlap is None or int((smaller <= limit).sum()) < MIN_CONTAINMENT_SAMPLE:
+        too_few = int((smaller <= limit).sum()) < MIN_CONTAINMENT_SAMPLE
+        if (overlap is None or too_few) and mine_id is not None:
             # The samples say too little about the smaller one (a small document
             # and a large one): compare every shingle.
             overlap = signature.exact_overlap(exact(mine_id), exact(theirs.document_id))
@@ -128,23 +131,41 @@ def find_similar(
     threshold, ``OPENWENKU_NEAR_DUPLICATE_THRESHOLD``). ``earlier_only``: only
     documents uploaded before it.
     """
-    floor = threshold() if min_score is None else min_score
     mine = _stored(document) or compute(document)
+    return similar_to(
+        mine,
+        document_id=document.pk,
+        limit=limit,
+        min_score=min_score,
+        earlier_than=document if earlier_only else None,
+    )
+
+
+def similar_to(
+    mine: Computed,
+    *,
+    document_id: int | None = None,
+    limit: int = 10,
+    min_score: float | None = None,
+    earlier_than: Document | None = None,
+) -> list[Match]:
+    """Indexed documents similar to a fingerprint (``document_id``: its own, excluded)."""
+    floor = threshold() if min_score is None else min_score
     if mine.method == Fingerprint.Method.NONE:
         return []
-    ids = candidates(mine.keys, exclude=document.pk)
+    ids = candidates(mine.keys, exclude=document_id)
     if not ids:
         return []
     rows = Fingerprint.objects.filter(document_id__in=ids, method=mine.method)
-    if earlier_only:
+    if earlier_than is not None:
         rows = rows.filter(
-            Q(document__created_at__lt=document.created_at)
-            | Q(document__created_at=document.created_at, document_id__lt=document.pk)
+            Q(document__created_at__lt=earlier_than.created_at)
+            | Q(document__created_at=earlier_than.created_at, document_id__lt=earlier_than.pk)
         )
     matches = []
     exact = _Exact()
     for theirs in rows.only("document_id", "method", "size", "sample"):
-        match = _compare(mine, document.pk, theirs, exact)
+        match = _compare(mine, document_id, theirs, exact)
         if match is not None and match.score >= floor:
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, m.document_id))

@@ -40,7 +40,7 @@ CHUNK_SEED = 4127
 # than CHUNK_MIN to the last one; forced after CHUNK_MAX shingles.
 CHUNK_TARGET, CHUNK_MIN, CHUNK_MAX = 512, 128, 2048
 MAX_CHUNKS = 1024
-SAMPLE = 512
+SAMPLE = 256
 # Fewer distinct shingles than this: too little text; page images are compared.
 MIN_TEXT_SHINGLES = 200
 IMAGE_BANDS = 4
