@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,3 +112,45 @@ def forget(document: Document) -> None:
             return
         _remove_keys(document.pk, bytes(previous.keys))
         previous.delete()
+
+
+# Documents with pages to compare (not waiting for or failing conversion).
+_SKIPPED = (Document.Status.UPLOADED, Document.Status.CONVERTING, Document.Status.FAILED)
+
+
+def rebuild(
+    *,
+    only_missing: bool = False,
+    document_ids: list[int] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Fingerprint every converted document (``openwenku similarity rebuild``).
+
+    ``only_missing``: only those without a fingerprint of the current version.
+    Returns counts: fingerprinted, failed.
+    """
+    todo = Document.objects.exclude(status__in=_SKIPPED)
+    if document_ids is not None:
+        todo = Document.objects.filter(pk__in=document_ids)
+    if only_missing:
+        todo = todo.exclude(fingerprint__version=VERSION)
+    stats = {"fingerprinted": 0, "failed": 0}
+    for pk in list(todo.order_by("pk").values_list("pk", flat=True)):
+        document = Document.objects.filter(pk=pk).first()
+        if document is not None:
+            try:
+                fingerprint(document)
+                stats["fingerprinted"] += 1
+            except Exception:
+                logger.exception("similarity: cannot fingerprint document %s", pk)
+                stats["failed"] += 1
+        if progress is not None:
+            progress(1)
+    return stats
+
+
+def pending_count(*, only_missing: bool = False) -> int:
+    todo = Document.objects.exclude(status__in=_SKIPPED)
+    if only_missing:
+        todo = todo.exclude(fingerprint__version=VERSION)
+    return todo.count()
