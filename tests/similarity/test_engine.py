@@ -1,5 +1,5 @@
-"""The near-duplicate engine on documents built as rows: normalisation, fingerprints
-stored in the database, lookups, containment, forgetting."""
+"""The near-duplicate engine on documents built as rows (SQLite and PostgreSQL):
+normalisation, fingerprints stored in the database, lookups, containment, forgetting."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from openwenku.similarity import selectors, services
 from openwenku.similarity.models import BandKey, Fingerprint
 from openwenku.similarity.normalize import normalize
 from tests.shared import CORPUS
+
+pytestmark = pytest.mark.postgres
 
 
 def test_normalize_folds_width_case_script_and_punctuation():

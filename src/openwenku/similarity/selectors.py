@@ -20,6 +20,9 @@ MAX_CANDIDATES = 200
 # The smaller document's sample must hold this many hashes for its containment
 # to count (below it, only resemblance does).
 MIN_CONTAINMENT_SAMPLE = 32
+# Candidates compared shingle by shingle per lookup at most (the best candidates
+# come first: most shared band keys).
+MAX_EXACT = 30
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,14 @@ def candidates(
 
 
 class _Exact:
-    """Every distinct shingle of a document, computed from its pages when needed."""
+    """Every distinct shingle of a document, computed from its pages when needed
+    (for at most MAX_EXACT documents per lookup; None after that)."""
 
     def __init__(self) -> None:
         self._sets: dict[int, np.ndarray] = {}
+
+    def available(self) -> bool:
+        return len(self._sets) <= MAX_EXACT
 
     def __call__(self, document_id: int) -> np.ndarray:
         if document_id not in self._sets:
@@ -94,7 +101,7 @@ def _compare(
         )
         smaller = a if mine.size <= theirs.size else b
         too_few = int((smaller <= limit).sum()) < MIN_CONTAINMENT_SAMPLE
-        if (overlap is None or too_few) and mine_id is not None:
+        if (overlap is None or too_few) and mine_id is not None and exact.available():
             # The samples say too little about the smaller one (a small document
             # and a large one): compare every shingle.
             overlap = signature.exact_overlap(exact(mine_id), exact(theirs.document_id))
@@ -164,7 +171,9 @@ def similar_to(
         )
     matches = []
     exact = _Exact()
-    for theirs in rows.only("document_id", "method", "size", "sample"):
+    rank = {pk: n for n, pk in enumerate(ids)}
+    fetched = rows.only("document_id", "method", "size", "sample")
+    for theirs in sorted(fetched, key=lambda row: rank[row.document_id]):
         match = _compare(mine, document_id, theirs, exact)
         if match is not None and match.score >= floor:
             matches.append(match)
