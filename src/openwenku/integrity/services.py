@@ -67,10 +67,10 @@ def run_checks(document: Document, *, codes: list[str] | None = None) -> CheckRe
         except Exception:
             logger.exception("content check %s failed on document %s", check.code, document.pk)
     accepted = {
-        _key(kind, page, excerpt)
-        for kind, page, excerpt in AcceptedFinding.objects.filter(document=document).values_list(
-            "kind", "page", "excerpt"
-        )
+        _key(kind, page, excerpt): (by, at)
+        for kind, page, excerpt, by, at in AcceptedFinding.objects.filter(
+            document=document
+        ).values_list("kind", "page", "excerpt", "accepted_by", "accepted_at")
     }
     result = CheckResult()
     with transaction.atomic():
@@ -94,6 +94,8 @@ def run_checks(document: Document, *, codes: list[str] | None = None) -> CheckRe
                         duplicate_of_id=f.duplicate_of_id,
                         details=f.details,
                         accepted=_key(f.kind, f.page, f.excerpt) in accepted,
+                        accepted_by_id=accepted.get(_key(f.kind, f.page, f.excerpt), (None,))[0],
+                        accepted_at=accepted.get(_key(f.kind, f.page, f.excerpt), (None, None))[1],
                     )
                     for f in findings
                 ]

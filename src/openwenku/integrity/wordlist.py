@@ -8,6 +8,15 @@ pyahocorasick looks a node's children up one by one, so a small alphabet
 (bytes) is several times faster than thousands of Chinese characters at the
 root. UTF-8 is self-synchronising: a word's bytes never match in the middle
 of a character.
+
+A vectorised pre-screen keeps the automaton off text that cannot hold a
+word: the text is normalised as a numpy array of UTF-16 units (the same
+table), and each pair of neighbouring units is looked up in a bitmap of the
+words' first two units (single-unit words: a bitmap of units). The automaton
+then runs only from the candidate positions (at most the longest word's
+length). The bitmap is hashed, so it may let text through, never the reverse.
+Text the array path cannot represent (a character that normalises to several,
+astral characters) takes the plain path.
 """
 
 from __future__ import annotations
@@ -18,8 +27,12 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 import ahocorasick
+import numpy as np
 
-from .normalize import context, normalize, offsets
+from .normalize import EXPANDS, context, normalize, offsets, unit_table
+
+_HASH_BITS = 22
+_HASH_MUL = np.uint32(2654435761)
 
 
 @dataclass(frozen=True)
@@ -46,12 +59,22 @@ class Matcher:
     def __init__(self, entries: list[Entry]) -> None:
         self.size = 0
         self._automaton: ahocorasick.Automaton | None = None
+        self._pairs = np.zeros(1 << _HASH_BITS, dtype=np.bool_)
+        self._singles = np.zeros(0x10000, dtype=np.bool_)
+        self._longest = 0
         automaton = ahocorasick.Automaton()
         for entry in entries:
             if entry.word:
                 key = _bytes(entry.word)
                 automaton.add_word(key, (len(key), entry))
                 self.size += 1
+                self._longest = max(self._longest, len(entry.word))
+                # In UTF-16 units (an astral character is two): the text's units too.
+                units = np.frombuffer(entry.word.encode("utf-16-le"), dtype=np.uint16)
+                if len(units) == 1:
+                    self._singles[units[0]] = True
+                else:
+                    self._pairs[_pair_hash(units)[0]] = True
         if self.size:
             automaton.make_automaton()
             self._automaton = automaton
@@ -64,11 +87,45 @@ class Matcher:
             yield end - length + 1, end + 1, entry
 
     def count(self, text: str) -> int:
-        """How many words occur in ``text`` (normalised here): the fast path."""
-        return sum(1 for _ in self.scan_normalised(normalize(text)))
+        """How many words occur in ``text``: the fast path (pre-screen, then the
+        automaton from each candidate position)."""
+        if self._automaton is None or not text:
+            return 0
+        units = self._units(text)
+        if units is None:
+            return sum(1 for _ in self.scan_normalised(normalize(text)))
+        candidates = np.flatnonzero(self._pairs[_pair_hash(units)])
+        singles = np.flatnonzero(self._singles[units])
+        if not len(candidates) and not len(singles):
+            return 0
+        normalised = units.tobytes().decode("utf-16-le")
+        found = 0
+        # Candidates closer than the longest word share one run of the automaton.
+        starts = np.union1d(candidates, singles)
+        breaks = np.flatnonzero(np.diff(starts) >= self._longest) + 1
+        for first, last in zip(
+            starts[np.r_[0, breaks]].tolist(), starts[np.r_[breaks - 1, -1]].tolist(), strict=True
+        ):
+            window = normalised[first : last + self._longest]
+            # A word starts at a candidate position, so those starting up to the
+            # last candidate are this run's (scan_normalised gives UTF-8 offsets).
+            limit = len(window[: last - first + 1].encode("utf-8"))
+            found += sum(1 for s, _e, _entry in self.scan_normalised(window) if s < limit)
+        return found
+
+    def _units(self, text: str) -> np.ndarray | None:
+        """``normalize(text)`` as UTF-16 units, or None if it needs the str path
+        (an astral character: unit and character positions would differ)."""
+        raw = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        units = unit_table()[raw]
+        if len(raw) != len(text) or (units == EXPANDS).any():
+            return None
+        return units[units != 0]
 
     def find(self, text: str, *, radius: int = 20) -> list[Match]:
         """Every word in ``text``, mapped back to the original text."""
+        if not self.count(text):  # the fast path first: most text has no word
+            return []
         normalised = normalize(text)
         spans = list(self.scan_normalised(normalised))
         if not spans:
@@ -92,6 +149,12 @@ class Matcher:
                 )
             )
         return matches
+
+
+def _pair_hash(units: np.ndarray) -> np.ndarray:
+    """A hash of each pair of neighbouring units (``len(units) - 1`` of them)."""
+    pairs = (units[:-1].astype(np.uint32) << 16) | units[1:]
+    return (pairs * _HASH_MUL) >> np.uint32(32 - _HASH_BITS)
 
 
 _lock = threading.Lock()
