@@ -51,13 +51,10 @@ class Fingerprint(models.Model):
 
 
 class BandKey(models.Model):
+    # The primary key is the lookup index: no id column, no second index.
+    pk = models.CompositePrimaryKey("key", "document_id")
     key = models.BigIntegerField()
     document_id = models.IntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "document_id"], name="bandkey_key_document"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.key}→{self.document_id}"

@@ -17,8 +17,8 @@ from .services import Computed, compute, document_text
 
 # Candidates (by shared band keys) compared exactly; the rest are ignored.
 MAX_CANDIDATES = 200
-# The smaller document's sample must hold this many hashes for its containment
-# to count (below it, only resemblance does).
+# Below this many hashes of the smaller document in the samples' common range
+# (a small document beside a large one), the two are compared shingle by shingle.
 MIN_CONTAINMENT_SAMPLE = 32
 # Candidates compared shingle by shingle per lookup at most (the best candidates
 # come first: most shared band keys).
