@@ -38,7 +38,7 @@ def _page_hashes(document: Document) -> list[int]:
 
     hashes: list[int] = []
     pages = DocumentPage.objects.filter(document=document).order_by("number")
-    for number, name in pages.values_list("number", "image"):
+    for number, name in pages.values_list("number", "image")[: signature.IMAGE_MAX_PAGES]:
         if not name:
             continue
         try:

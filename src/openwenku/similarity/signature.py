@@ -44,6 +44,8 @@ SAMPLE = 256
 # Fewer distinct shingles than this: too little text; page images are compared.
 MIN_TEXT_SHINGLES = 200
 IMAGE_BANDS = 4
+# Pages hashed per document at most (the first ones).
+IMAGE_MAX_PAGES = 200
 # Page hashes this many bits apart or fewer are the same page.
 IMAGE_MAX_DISTANCE = 6
 
