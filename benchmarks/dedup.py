@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -327,7 +328,10 @@ def _child(backend: str, args) -> dict:
     cmd = [sys.executable, __file__, "--child", backend]
     for name in ("docs", "queries", "pool", "brute_docs", "brute_queries"):
         cmd += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
-    out = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE)
+    try:
+        out = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE)
+    finally:
+        shutil.rmtree(env["OPENWENKU_DATA_DIR"], ignore_errors=True)
     return json.loads(out.stdout.decode().strip().splitlines()[-1])
 
 
