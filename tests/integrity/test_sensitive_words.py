@@ -11,7 +11,7 @@ from openwenku.documents.models import Document
 from openwenku.integrity import selectors, services, wordlist
 from openwenku.integrity.models import CheckRun, Hit, SensitiveWord, WordCategory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 FILLER = "本文介绍文库系统的设计与实现，包括上传、转换、检索和阅读等环节。" * 12
 
