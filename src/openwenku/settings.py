@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "openwenku.audit",
     "openwenku.discovery",
     "openwenku.documents",
+    "openwenku.similarity",
     "openwenku.integrity",
     "openwenku.conversion",
     "openwenku.moderation",
@@ -425,6 +426,15 @@ OPENWENKU = {
         "LOW_CONTENT": env.str("OPENWENKU_LOW_CONTENT", default="info"),
     },
     # --- end integrity ---
+    # --- similarity: near-duplicates (issue 12; README "Near-duplicates") ---
+    "NEAR_DUPLICATE": {
+        # A document is a near-duplicate of another when max(resemblance, share of
+        # the smaller found in the larger) reaches this (0..1).
+        "THRESHOLD": env.float("OPENWENKU_NEAR_DUPLICATE_THRESHOLD", default=0.8),
+        # What a near-duplicate of another member's earlier document does: hold | info.
+        "ACTION": env.str("OPENWENKU_NEAR_DUPLICATE_ACTION", default="hold"),
+    },
+    # --- end similarity ---
 }
 
 LOGGING = {

@@ -72,7 +72,9 @@ def test_category_action_decides(words, convert_text):
     services.words_changed(by=None, reason="test")
     document = convert_text(FILLER + "敏感词" + FILLER, name="info.txt")
     assert document.status == Document.Status.READY
-    assert [h.severity for h in selectors.findings_for(document)] == ["info"]
+    # (The member's earlier upload above is nearly the same text: own_duplicate, info.)
+    hits = [h for h in selectors.findings_for(document) if h.kind == "sensitive_word"]
+    assert [h.severity for h in hits] == ["info"]
 
 
 def test_editing_the_title_holds_a_published_document(
