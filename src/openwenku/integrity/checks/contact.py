@@ -73,12 +73,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "phone",
-        # Mobiles: 13812345678, 138 1234 5678, 138-1234-5678, +86 …, and digits
-        # spaced out one by one with the SAME separator (1 3 8 1 2 …): numbers in
-        # a table (16 18 5 0 2.0 …) vary their spacing and are not numbers to call.
+        # Mobiles: 13812345678, 138 1234 5678, 138-1234-5678, +86 …; digits spaced
+        # out one by one (1 3 8 1 2 …) only after a word that says it is a number
+        # to call: tables are full of single digits in a row.
         re.compile(
-            r"(?<![\d.])(?:(?:\+|00)?86[\s\-]?)?(?P<value>1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4}"
-            r"|1(?P<sep>[\s\-])[3-9](?:(?P=sep)\d){9})(?![\d])(?!\.\d)"
+            r"(?<![\d.])(?:(?:\+|00)?86[\s\-]?)?(?P<value>1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4})"
+            r"(?![\d])(?!\.\d)"
+            r"|(?:电话|手机|手机号|联系|热线|致电|拨打|tel|phone|call)\s*[:]?\s*"
+            r"(?P<value2>1(?P<sep>[\s\-])[3-9](?:(?P=sep)\d){9})(?![\d])"
         ),
     ),
     (
