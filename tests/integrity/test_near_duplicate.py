@@ -14,7 +14,7 @@ from openwenku.integrity import selectors
 from tests.conftest import corpus_file
 from tests.integrity.conftest import convert_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 GUIDE = "chatchat__核电厂定期安全审查指南 第1部分：通用要求（征求意见稿）"
 OTHER_PART = (
