@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "openwenku.audit",
     "openwenku.discovery",
     "openwenku.documents",
+    "openwenku.similarity",
     "openwenku.integrity",
     "openwenku.conversion",
     "openwenku.moderation",
@@ -447,6 +448,43 @@ OPENWENKU = {
     "LOGIN_FAILURE_LIMIT_PER_IP": env.int("OPENWENKU_LOGIN_FAILURE_LIMIT_PER_IP", default=30),
     "LOGIN_LOCKOUT_MINUTES": env.int("OPENWENKU_LOGIN_LOCKOUT_MINUTES", default=15),
     # --- end accounts ---
+    # --- integrity: content checks (issue 12; README "Content checks") ---
+    "CHECKS": {
+        # Findings stored per check per document (the rest are counted only).
+        "MAX_FINDINGS": env.int("OPENWENKU_CHECK_MAX_FINDINGS", default=50),
+        # Contact details of these kinds hold a document for review wherever they
+        # appear (phone, qq, wechat, email, url, qr).
+        "CONTACT_HOLD": env.list("OPENWENKU_CONTACT_HOLD", default=["phone", "qq", "wechat", "qr"]),
+        # Kinds allowed on the last page (the uploader's own site or address):
+        # recorded for information only there.
+        "CONTACT_LAST_PAGE": env.list("OPENWENKU_CONTACT_LAST_PAGE", default=["email", "url"]),
+        # E-mail addresses and links are information, unless words of advertising
+        # surround them (更多/下载/关注/免费 …: they hold), or they are on at least
+        # this many pages (0: no such rule; papers repeat a footer URL on every page).
+        "CONTACT_LINK_PAGES": env.int("OPENWENKU_CONTACT_LINK_PAGES", default=0),
+        # Domains (and their subdomains) never reported; the site's own always is.
+        "CONTACT_ALLOWED_DOMAINS": env.list("OPENWENKU_CONTACT_ALLOWED_DOMAINS", default=[]),
+        # QR codes: documents up to this many pages are scanned whole, longer ones
+        # at this many pages (first, last and evenly between); images downscaled.
+        "QR_MAX_PAGES": env.int("OPENWENKU_QR_MAX_PAGES", default=30),
+        "QR_WIDTH": env.int("OPENWENKU_QR_WIDTH", default=1000),
+        # Low content: a page with fewer characters than this and a nearly uniform
+        # image (pixel standard deviation below BLANK_PAGE_STDDEV) is blank.
+        "BLANK_PAGE_CHARS": env.int("OPENWENKU_BLANK_PAGE_CHARS", default=5),
+        "BLANK_PAGE_STDDEV": env.float("OPENWENKU_BLANK_PAGE_STDDEV", default=4.0),
+        # What a low-content finding does: info (no upload reward), hold or reject.
+        "LOW_CONTENT": env.str("OPENWENKU_LOW_CONTENT", default="info"),
+    },
+    # --- end integrity ---
+    # --- similarity: near-duplicates (issue 12; README "Near-duplicates") ---
+    "NEAR_DUPLICATE": {
+        # A document is a near-duplicate of another when max(resemblance, share of
+        # the smaller found in the larger) reaches this (0..1).
+        "THRESHOLD": env.float("OPENWENKU_NEAR_DUPLICATE_THRESHOLD", default=0.8),
+        # What a near-duplicate of another member's earlier document does: hold | info.
+        "ACTION": env.str("OPENWENKU_NEAR_DUPLICATE_ACTION", default="hold"),
+    },
+    # --- end similarity ---
 }
 
 # --- Operations (issue 17): health, metrics, logs, warm-up ---------------------------
