@@ -438,6 +438,9 @@ OPENWENKU = {
     # that period waits for an operator's review instead.
     "SALE_HOLD_DAYS": env.int("OPENWENKU_SALE_HOLD_DAYS", default=7),
     "SALE_REVIEW_REWARD_PERCENT": env.int("OPENWENKU_SALE_REVIEW_REWARD_PERCENT", default=50),
+    # A VIP member's download of a priced document pays its uploader this % of the
+    # price from the site's wallet (issue 15).
+    "VIP_PAYOUT_PERCENT": env.int("OPENWENKU_VIP_PAYOUT_PERCENT", default=50),
     # --- accounts: registration limits (issue 11, item 2) ---
     # Accounts one client address may create in 24 hours (0 = no limit).
     "REGISTRATIONS_PER_IP_PER_DAY": env.int("OPENWENKU_REGISTRATIONS_PER_IP_PER_DAY", default=5),

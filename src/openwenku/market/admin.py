@@ -33,6 +33,9 @@ from .models import (
     PricingLock,
     Purchase,
     RewardClawback,
+    VipGrant,
+    VipMembership,
+    VipPlan,
     Wallet,
     Withdrawal,
 )
@@ -157,10 +160,12 @@ class PurchaseAdmin(ReadOnlyAdmin):
         "seller",
         "price",
         "commission",
+        "via_vip",
+        "vip_payout",
         "refunded_at",
         "review",
     )
-    list_filter = ("review", "refunded_at")
+    list_filter = ("review", "refunded_at", "via_vip")
     search_fields = ("buyer__username", "document__title", "idempotency_key")
     list_select_related = ("buyer", "document", "seller")
     actions = ["refund", "clear_review"]
@@ -273,3 +278,40 @@ class DownloadAdmin(ReadOnlyAdmin):
 class PricingLockAdmin(admin.ModelAdmin[PricingLock]):
     list_display = ("document", "locked_by", "reason", "created_at")
     raw_id_fields = ("document", "locked_by")
+
+
+@admin.register(VipPlan)
+class VipPlanAdmin(admin.ModelAdmin[VipPlan]):
+    """Plans are set here; a plan members hold is switched off, never deleted."""
+
+    list_display = (
+        "name",
+        "days",
+        "price_coins",
+        "price_fen",
+        "downloads_per_day",
+        "discount_percent",
+        "active",
+        "position",
+    )
+    list_editable = ("active", "position")
+    list_filter = ("active",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(VipMembership)
+class VipMembershipAdmin(ReadOnlyAdmin):
+    list_display = ("user", "plan", "starts_at", "ends_at", "updated_at")
+    list_filter = ("plan",)
+    search_fields = ("user__username",)
+    list_select_related = ("user", "plan")
+
+
+@admin.register(VipGrant)
+class VipGrantAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "plan", "source", "reference", "coins", "ends_at")
+    list_filter = ("source", "plan")
+    search_fields = ("user__username", "reference")
+    list_select_related = ("user", "plan")

@@ -5,7 +5,8 @@ from django.utils.functional import SimpleLazyObject
 
 
 def wallet(request: HttpRequest) -> dict[str, Any]:
-    """The member's balance and whether they signed in today, for the top bar.
+    """The member's balance and whether they signed in today, for the top bar;
+    their VIP state (``vip``: ``selectors.VipStatus``) for the document page.
 
     Lazy: one query, and only on pages that show it."""
     user = getattr(request, "user", None)
@@ -29,4 +30,9 @@ def wallet(request: HttpRequest) -> dict[str, Any]:
             return {"balance": 0, "signed_in_today": today.exists()}
         return {"balance": row["balance"], "signed_in_today": row["signed"]}
 
-    return {"wallet": SimpleLazyObject(load)}
+    def load_vip() -> Any:
+        from .selectors import vip_status
+
+        return vip_status(user)
+
+    return {"wallet": SimpleLazyObject(load), "vip": SimpleLazyObject(load_vip)}

@@ -10,6 +10,15 @@ class BuyForm(forms.Form):
     expected_price = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
+class VipBuyForm(forms.Form):
+    plan = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+class VipDownloadForm(forms.Form):
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
 class WithdrawForm(forms.Form):
     amount = forms.IntegerField(label=_("Amount (coins)"), min_value=1)
     account = forms.CharField(

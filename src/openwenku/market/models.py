@@ -154,6 +154,8 @@ class LedgerEntry(models.Model):
         WITHDRAWAL_HOLD = "withdrawal_hold", _("Withdrawal on hold")
         WITHDRAWAL_PAID = "withdrawal_paid", _("Withdrawal paid")
         WITHDRAWAL_RETURNED = "withdrawal_returned", _("Withdrawal returned")
+        VIP_PURCHASE = "vip_purchase", _("VIP membership")
+        VIP_PAYOUT = "vip_payout", _("VIP download income")
 
     wallet = models.ForeignKey(
         Wallet, on_delete=models.PROTECT, related_name="entries", verbose_name=_("wallet")
@@ -297,6 +299,11 @@ class Purchase(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # A VIP member's download (services/vip.py): ``price`` is what the member
+    # paid (0 when the plan downloads free, all of it kept by the site as
+    # ``commission``); the uploader's income is ``vip_payout``, paid by the site.
+    via_vip = models.BooleanField(_("VIP download"), default=False)
+    vip_payout = models.PositiveIntegerField(_("VIP payout to the uploader"), default=0)
 
     class Meta:
         verbose_name = _("purchase")
@@ -322,6 +329,8 @@ class Purchase(models.Model):
 
     @property
     def seller_share(self) -> int:
+        """What the buyer's coins paid the uploader (a VIP download's ``vip_payout``
+        comes from the site instead)."""
         return self.price - self.commission
 
     @property
@@ -530,3 +539,113 @@ class Withdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.amount} ({self.get_status_display()})"
+
+
+class VipPlan(models.Model):
+    """A VIP membership an operator sells: so many days of downloads of priced
+    documents, up to a quota a day, free or at a discount."""
+
+    name = models.CharField(_("name"), max_length=60)
+    days = models.PositiveSmallIntegerField(_("days"), help_text=_("e.g. 30 or 365."))
+    price_coins = models.PositiveIntegerField(
+        _("price in coins"), default=0, help_text=_("0: not sold for coins.")
+    )
+    price_fen = models.PositiveIntegerField(
+        _("price in fen"), default=0, help_text=_("For sale with money (1 yuan = 100 fen).")
+    )
+    downloads_per_day = models.PositiveIntegerField(_("VIP downloads per day"), default=10)
+    discount_percent = models.PositiveSmallIntegerField(
+        _("discount (%)"),
+        default=100,
+        help_text=_("Off the price of a priced document; 100 means free."),
+    )
+    active = models.BooleanField(_("on sale"), default=True)
+    position = models.PositiveSmallIntegerField(_("order shown"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("VIP plan")
+        verbose_name_plural = _("VIP plans")
+        ordering = ["position", "days", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days__gt=0), name="vip_plan_days_positive"),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__lte=100), name="vip_plan_discount_le_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def price_for(self, price: int) -> int:
+        """What a member on this plan pays for a document of ``price`` coins."""
+        return price - price * self.discount_percent // 100
+
+
+class VipMembership(models.Model):
+    """A member's VIP state: the plan of the latest grant and until when it runs."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="vip",
+        verbose_name=_("member"),
+    )
+    plan = models.ForeignKey(
+        VipPlan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("VIP membership")
+        verbose_name_plural = _("VIP memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="vip_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.plan} → {self.ends_at:%Y-%m-%d}"
+
+
+class VipGrant(models.Model):
+    """One grant of a plan's days: bought with coins, paid with money (by the
+    payments app), or given by an operator. Once per (source, reference)."""
+
+    class Source(models.TextChoices):
+        COINS = "coins", _("Bought with coins")
+        PAYMENT = "payment", _("Paid with money")
+        OPERATOR = "operator", _("Given by an operator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="vip_grants",
+        verbose_name=_("member"),
+    )
+    plan = models.ForeignKey(
+        VipPlan, on_delete=models.PROTECT, related_name="grants", verbose_name=_("plan")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    reference = models.CharField(_("reference"), max_length=100)
+    days = models.PositiveSmallIntegerField(_("days"))
+    coins = models.PositiveIntegerField(_("coins paid"), default=0)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("VIP grant")
+        verbose_name_plural = _("VIP grants")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reference"], name="vip_grant_once_per_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.plan} ({self.source}:{self.reference})"

@@ -25,7 +25,17 @@ from django.utils import timezone
 
 from openwenku.documents.models import Document
 
-from .models import DocumentDay, LedgerEntry, MarketSettings, Purchase, SignIn, Wallet, Withdrawal
+from .models import (
+    DocumentDay,
+    LedgerEntry,
+    MarketSettings,
+    Purchase,
+    SignIn,
+    VipMembership,
+    VipPlan,
+    Wallet,
+    Withdrawal,
+)
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import User
@@ -56,6 +66,11 @@ def earned_available(user: User) -> int:
     return _withdrawable(wallet)
 
 
+# Ledger kinds that are a seller's income from a sale (a buyer's coins, or the
+# site's for a VIP download): withdrawable after the hold, shown as earnings.
+SALE_INCOME_KINDS = (LedgerEntry.Kind.SALE, LedgerEntry.Kind.VIP_PAYOUT)
+
+
 def sale_hold() -> dt.timedelta:
     """How long sale income waits before it may be withdrawn."""
     return dt.timedelta(days=max(0, settings.OPENWENKU["SALE_HOLD_DAYS"]))
@@ -74,7 +89,7 @@ def _withdrawable(wallet: Wallet) -> int:
     # refunded sale nets to zero either way.
     pending = _sale_pending()
     sums = LedgerEntry.objects.filter(wallet=wallet).aggregate(
-        sales=Coalesce(Sum("amount", filter=Q(kind="sale") & ~pending), 0),
+        sales=Coalesce(Sum("amount", filter=Q(kind__in=SALE_INCOME_KINDS) & ~pending), 0),
         sale_refunds=Coalesce(
             Sum("amount", filter=Q(kind="refund", amount__lt=0) & ~pending), 0
         ),  # refunds taken back from the seller
@@ -97,13 +112,12 @@ class PendingSales:
 def pending_sales_of(user: User) -> PendingSales:
     active = Purchase.objects.filter(seller_id=user.pk, refunded_at__isnull=True)
     since = timezone.now() - sale_hold()
-    review = active.filter(review=Purchase.Review.FLAGGED).aggregate(
-        n=Coalesce(Sum(F("price") - F("commission")), 0)
-    )["n"]
+    income = F("price") - F("commission") + F("vip_payout")
+    review = active.filter(review=Purchase.Review.FLAGGED).aggregate(n=Coalesce(Sum(income), 0))[
+        "n"
+    ]
     young = active.filter(created_at__gt=since).exclude(review=Purchase.Review.FLAGGED)
-    hold = young.aggregate(
-        n=Coalesce(Sum(F("price") - F("commission")), 0), first=Min("created_at")
-    )
+    hold = young.aggregate(n=Coalesce(Sum(income), 0), first=Min("created_at"))
     first = hold["first"]
     return PendingSales(
         on_hold=hold["n"],
@@ -143,7 +157,9 @@ def earnings_by_document(user: User) -> QuerySet[Document]:
     """The uploader's documents with views, downloads, sales and coins earned."""
     sales = (
         LedgerEntry.objects.filter(
-            wallet__user_id=user.pk, document_id=OuterRef("pk"), kind__in=["sale", "refund"]
+            wallet__user_id=user.pk,
+            document_id=OuterRef("pk"),
+            kind__in=[*SALE_INCOME_KINDS, "refund"],
         )
         .order_by()
         .values("document_id")
@@ -185,7 +201,9 @@ def earnings_over_time(user: User, days: int = 30) -> list[DayPoint]:
     start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     coins = (
         LedgerEntry.objects.filter(
-            wallet__user_id=user.pk, kind__in=["sale", "refund"], created_at__gte=start_at
+            wallet__user_id=user.pk,
+            kind__in=[*SALE_INCOME_KINDS, "refund"],
+            created_at__gte=start_at,
         )
         .exclude(kind="refund", amount__gt=0)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
@@ -224,7 +242,7 @@ def earnings_totals(user: User) -> EarningsTotals:
     """The uploader's totals: coins earned, held, paid out; views and downloads."""
     wallet = Wallet.objects.filter(user_id=user.pk).first()
     sums = LedgerEntry.objects.filter(wallet__user_id=user.pk).aggregate(
-        earned=Coalesce(Sum("amount", filter=Q(kind="sale")), 0),
+        earned=Coalesce(Sum("amount", filter=Q(kind__in=SALE_INCOME_KINDS)), 0),
         taken_back=Coalesce(Sum("amount", filter=Q(kind="refund", amount__lt=0)), 0),
     )
     pending = Withdrawal.objects.filter(user_id=user.pk, status=Withdrawal.Status.PENDING)
@@ -252,3 +270,51 @@ def purchase_totals() -> tuple[int, int]:
         n=Count("id"), coins=Coalesce(Sum("price"), 0)
     )
     return figures["n"], figures["coins"]
+
+
+# --- VIP ---------------------------------------------------------------------------
+
+
+def vip_day_start() -> dt.datetime:
+    """The start of today (local time): VIP quotas count from here."""
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+
+
+def vip_used_today(user: User, *, since: dt.datetime | None = None) -> int:
+    """The member's VIP downloads today (refunded ones still count)."""
+    since = vip_day_start() if since is None else since
+    return Purchase.objects.filter(buyer_id=user.pk, via_vip=True, created_at__gte=since).count()
+
+
+def vip_plans_for_sale() -> QuerySet[VipPlan]:
+    return VipPlan.objects.filter(active=True).order_by("position", "days", "pk")
+
+
+@dataclass(frozen=True)
+class VipStatus:
+    """A member's VIP state for the member centre and the document page."""
+
+    membership: VipMembership | None
+    active: bool
+    used_today: int
+    quota: int
+
+    @property
+    def plan(self) -> VipPlan | None:
+        return self.membership.plan if self.membership else None
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        return self.membership.ends_at if self.membership else None
+
+    @property
+    def left_today(self) -> int:
+        return max(0, self.quota - self.used_today) if self.active else 0
+
+
+def vip_status(user: User) -> VipStatus:
+    membership = VipMembership.objects.select_related("plan").filter(user_id=user.pk).first()
+    active = membership is not None and membership.ends_at > timezone.now()
+    quota = membership.plan.downloads_per_day if membership is not None and active else 0
+    used = vip_used_today(user) if active else 0
+    return VipStatus(membership=membership, active=active, used_today=used, quota=quota)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,8 +30,15 @@ from openwenku.core.errors import ApplicationError, Forbidden, NotFound
 from openwenku.documents.models import Document
 from openwenku.market import selectors, services
 from openwenku.market.charts import earnings_chart
-from openwenku.market.forms import BuyForm, OperatorPricingForm, PricingForm, WithdrawForm
-from openwenku.market.models import PricingLock
+from openwenku.market.forms import (
+    BuyForm,
+    OperatorPricingForm,
+    PricingForm,
+    VipBuyForm,
+    VipDownloadForm,
+    WithdrawForm,
+)
+from openwenku.market.models import PricingLock, VipPlan
 
 
 def _buy_page(request, document: Document, *, status: int = 402, error: str = ""):
@@ -240,3 +248,74 @@ def pricing(request, pk: int):
             return redirect(document)
     context = {"document": document, "form": form, "lock": lock}
     return render(request, "market/pricing.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vip(request):
+    """The member centre's VIP page: the plans on sale for coins, the member's
+    plan, its end and today's VIP downloads left; buying a plan with coins."""
+    error = ""
+    status = 200
+    if request.method == "POST":
+        form = VipBuyForm(request.POST)
+        plan = None
+        if form.is_valid():
+            plan = VipPlan.objects.filter(pk=form.cleaned_data["plan"], active=True).first()
+        if plan is None:
+            error, status = _("Please try again."), 400
+        else:
+            try:
+                grant, created = services.vip_buy(
+                    user=request.user,
+                    plan=plan,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+            except services.MarketRefused as exc:
+                error, status = exc.message, exc.status
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _("You are a VIP member until %(end)s.")
+                        % {"end": timezone.localtime(grant.ends_at).strftime("%Y-%m-%d %H:%M")},
+                    )
+                return redirect("market:vip")
+    context = {
+        "plans": list(selectors.vip_plans_for_sale()),
+        "status": selectors.vip_status(request.user),
+        "balance": selectors.balance_of(request.user),
+        "buy_key": services.new_idempotency_key(),
+        "error": error,
+    }
+    return render(request, "market/vip.html", context, status=status)
+
+
+@login_required
+@require_POST
+def vip_download(request, pk: int):
+    """A VIP member takes a priced document within today's quota, then downloads it;
+    past the quota (or without a plan) the member is offered the normal purchase."""
+    document, access = document_for_reader(request.user, pk)
+    if not access.published:
+        raise AccessDenied(Reason.NOT_PUBLISHED)
+    if access.can_download:
+        return redirect("documents:download", pk=document.pk)
+    form = VipDownloadForm(request.POST)
+    if not form.is_valid():
+        return _buy_page(request, document, status=400, error=_("Please try again."))
+    try:
+        result = services.vip_download(
+            user=request.user,
+            document=document,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except services.MarketRefused as exc:  # VIP unavailable, not enough coins: buy instead
+        return _buy_page(request, document, status=exc.status, error=exc.message)
+    if result.created:
+        messages.success(
+            request,
+            _("VIP download: this document is yours now (%(paid)d coins paid).")
+            % {"paid": result.purchase.price},
+        )
+    return redirect("documents:download", pk=document.pk)

@@ -9,6 +9,7 @@ withdrawals, pricing), one module per capability so each stays small.
   taking an upload reward back;
 - ``sales``: the hold on sale income, flagging and clearing farmed sales;
 - ``withdrawals``: holding earned coins for payout, an operator's decision;
+- ``vip``: VIP plans bought with coins or granted after a payment, VIP downloads;
 - ``pricing``: who may set a price, an operator's lock;
 - ``idempotency``: the keys that make a retried request harmless;
 - ``errors``: the market's refusals (``ApplicationError`` subclasses).
@@ -34,6 +35,7 @@ from .pricing import pricing_set
 from .purchases import PurchaseResult, purchase_create, purchase_refund
 from .rewards import reward_clawback, signin_claim, upload_reward_grant
 from .sales import sale_review_clear
+from .vip import VipUnavailable, vip_buy, vip_download, vip_grant
 from .withdrawals import (
     WithdrawalResult,
     withdrawal_approve,
@@ -49,6 +51,7 @@ __all__ = [
     "MarketRefused",
     "MemberInactive",
     "PurchaseResult",
+    "VipUnavailable",
     "WithdrawalResult",
     "coins_add",
     "coins_grant",
@@ -62,6 +65,9 @@ __all__ = [
     "signin_claim",
     "stats_record_view",
     "upload_reward_grant",
+    "vip_buy",
+    "vip_download",
+    "vip_grant",
     "withdrawal_approve",
     "withdrawal_reject",
     "withdrawal_request",

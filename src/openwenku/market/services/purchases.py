@@ -131,27 +131,29 @@ def purchase_refund(*, purchase: Purchase, by: User, reason: str) -> Purchase:
     memo = ((reason or "").strip() or str(_("Refunded by an operator")))[:255]
     buyer_id = ledger.wallet_id_for_user(purchase.buyer_id)
     seller_id = ledger.wallet_id_for_user(purchase.seller_id)
-    platform_id = ledger.site_wallet_id(Wallet.Kind.PLATFORM) if purchase.commission else None
+    site_share = purchase.commission - purchase.vip_payout  # what the site kept (VIP: may be < 0)
+    platform_id = ledger.site_wallet_id(Wallet.Kind.PLATFORM) if site_share else None
     with transaction.atomic():
         locked = Purchase.objects.select_for_update().get(pk=purchase.pk)
         if locked.refunded_at is not None:
             raise MarketRefused(_("This purchase was already refunded."))
         wallets = ledger.lock_wallets([i for i in (buyer_id, seller_id, platform_id) if i])
+        seller_income = locked.seller_share + locked.vip_payout
         try:
-            if locked.seller_share:
+            if seller_income:
                 ledger.post(
                     wallets[seller_id],
-                    -locked.seller_share,
+                    -seller_income,
                     Kind.REFUND,
                     document_id=locked.document_id,
                     purchase=locked,
                     created_by=by,
                     memo=memo,
                 )
-            if locked.commission and platform_id is not None:
+            if site_share and platform_id is not None:
                 ledger.post(
                     wallets[platform_id],
-                    -locked.commission,
+                    -site_share,
                     Kind.REFUND,
                     document_id=locked.document_id,
                     purchase=locked,
@@ -163,15 +165,16 @@ def purchase_refund(*, purchase: Purchase, by: User, reason: str) -> Purchase:
                 _("The uploader's balance (%(balance)d) cannot cover the refund."),
                 balance=exc.balance,
             ) from None
-        ledger.post(
-            wallets[buyer_id],
-            locked.price,
-            Kind.REFUND,
-            document_id=locked.document_id,
-            purchase=locked,
-            created_by=by,
-            memo=memo,
-        )
+        if locked.price:  # a free VIP download gives nothing back
+            ledger.post(
+                wallets[buyer_id],
+                locked.price,
+                Kind.REFUND,
+                document_id=locked.document_id,
+                purchase=locked,
+                created_by=by,
+                memo=memo,
+            )
         locked.refunded_at = timezone.now()
         locked.refund_reason = memo
         locked.save(update_fields=["refunded_at", "refund_reason"])
