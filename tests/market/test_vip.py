@@ -265,6 +265,7 @@ def test_vip_page_and_document_page(client, users, plans):
     client.force_login(member)
     html = client.get("/my/vip/").content.decode()
     assert "月卡" in html and "年卡" in html and 'id="vip-none"' in html
+    assert "您还不是 VIP 会员" in html and "用金币开通" in html
     response = client.post("/my/vip/", {"plan": plans["month"].pk, "idempotency_key": "page-1"})
     assert response.status_code == 302
     html = client.get("/my/vip/").content.decode()
@@ -282,7 +283,7 @@ def test_vip_page_and_document_page(client, users, plans):
     doc = make_doc(users["uploader"], price=7, pages=12)
     html = client.get(doc.get_absolute_url()).content.decode()
     assert 'id="vip-download"' in html
-    assert "VIP" in html and "3" in html
+    assert "VIP 下载（今日剩余 3 次）" in html
     response = client.post(f"/doc/{doc.pk}/vip-download", {"idempotency_key": "v1"})
     assert response.status_code == 302 and response["Location"].endswith(f"/doc/{doc.pk}/download")
     response = client.get(response["Location"])
