@@ -335,3 +335,44 @@ def test_concurrent_vip_downloads_cannot_pass_the_quota(users, plans):
     assert balance_of(uploader) == 3 * 5
     assert site_balance() == 100 - 15
     audit_clean()
+
+
+def test_plan_bought_with_recent_rewards_puts_payouts_under_review(users, plans):
+    """Sock-puppet farming: a plan paid with reward coins must not turn into an
+    accomplice's withdrawable income before an operator has looked."""
+    member, uploader = users["buyer"], users["uploader"]
+    services.coins_add(user=member, amount=100, kind=LedgerEntry.Kind.SIGNIN_REWARD)
+    grant_row, _ = services.vip_buy(user=member, plan=plans["month"], idempotency_key="m")
+    assert grant_row.review_reason
+    doc = make_doc(uploader, price=10)
+    result = services.vip_download(user=member, document=doc, idempotency_key="d")
+    assert result.purchase.review == Purchase.Review.FLAGGED
+    assert pending_sales_of(uploader).under_review == 5
+    age_sales()
+    assert earned_available(uploader) == 0
+    services.sale_review_clear(purchase=result.purchase, by=users["operator"])
+    assert earned_available(uploader) == 5
+    audit_clean()
+
+
+def test_operators_manage_plans_in_the_admin(client, users, plans):
+    client.force_login(users["operator"])
+    assert "月卡" in client.get("/admin/market/vipplan/").content.decode()
+    response = client.post(
+        "/admin/market/vipplan/add/",
+        {
+            "name": "季卡",
+            "days": 90,
+            "price_coins": 280,
+            "price_fen": 3800,
+            "downloads_per_day": 4,
+            "discount_percent": 100,
+            "active": "on",
+            "position": 2,
+        },
+    )
+    assert response.status_code == 302
+    assert VipPlan.objects.get(name="季卡").days == 90
+    services.vip_grant(users["buyer"], plans["month"], source="operator", reference="gift")
+    assert "gift" in client.get("/admin/market/vipgrant/").content.decode()
+    assert client.get("/admin/market/vipmembership/").status_code == 200

@@ -633,6 +633,9 @@ class VipGrant(models.Model):
     reference = models.CharField(_("reference"), max_length=100)
     days = models.PositiveSmallIntegerField(_("days"))
     coins = models.PositiveIntegerField(_("coins paid"), default=0)
+    # Set when the coins were mostly the member's recent rewards (``sale_needs_review``):
+    # the uploaders' income from this grant's VIP downloads then waits for review.
+    review_reason = models.CharField(_("review reason"), max_length=255, blank=True)
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -9,7 +9,8 @@ by the payments app), and VIP downloads of priced documents.
   at the plan's discount, up to the plan's quota a day. It records a
   ``Purchase`` (``via_vip``) so the member keeps access like a buyer; the
   uploader is paid ``OPENWENKU_VIP_PAYOUT_PERCENT`` % of the price from the
-  site's wallet, as sale income under the usual hold.
+  site's wallet, as sale income under the usual hold (and under review when
+  the plan was bought mostly with the member's recent rewards).
 
 Every change locks the member's wallet first (with the others it touches, in
 ``ledger.lock_wallets`` order), which serialises one member's VIP grants and
@@ -34,6 +35,7 @@ from ..selectors import balance_of, vip_day_start, vip_used_today
 from .errors import IdempotencyConflict, InsufficientCoins, MarketRefused
 from .idempotency import clean_key
 from .purchases import PurchaseResult
+from .sales import sale_needs_review
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import User
@@ -92,10 +94,12 @@ def _grant(
                 if existing.user_id != user.pk or existing.plan_id != plan.pk:
                     raise IdempotencyConflict(_("This reference was used for another VIP grant."))
                 return existing, False
+            review_reason = ""
             if coins:
                 wallet = wallets[member_id]
                 if wallet.balance < coins:
                     raise InsufficientCoins(wallet.balance, coins)
+                review_reason = sale_needs_review(buyer_wallet=wallet)
             now = timezone.now()
             start, end = _extend(user, plan, now)
             grant = VipGrant.objects.create(
@@ -105,6 +109,7 @@ def _grant(
                 reference=reference,
                 days=plan.days,
                 coins=coins,
+                review_reason=review_reason,
                 starts_at=start,
                 ends_at=end,
             )
@@ -169,6 +174,18 @@ def vip_grant(
     )
 
 
+def _vip_review_reason(user: User, now: dt.datetime) -> str:
+    """Why VIP downloads now need review: the running grant was bought with
+    coins that were mostly the member's recent rewards (farmed payouts)."""
+    flagged = (
+        VipGrant.objects.filter(user_id=user.pk, starts_at__lte=now, ends_at__gt=now)
+        .exclude(review_reason="")
+        .values_list("review_reason", flat=True)
+        .first()
+    )
+    return f"VIP plan bought with rewards: {flagged}"[:255] if flagged else ""
+
+
 def vip_download(*, user: User, document: Document, idempotency_key: str) -> PurchaseResult:
     """A VIP member takes a priced document within today's quota.
 
@@ -226,6 +243,9 @@ def vip_download(*, user: User, document: Document, idempotency_key: str) -> Pur
                 raise VipUnavailable(
                     _("VIP downloads are paused for now; you can buy this document with coins.")
                 )
+            review_reason = _vip_review_reason(user, now)
+            if not review_reason and paid:
+                review_reason = sale_needs_review(buyer_wallet=member)
             purchase = Purchase.objects.create(
                 buyer=user,
                 document=doc,
@@ -235,6 +255,8 @@ def vip_download(*, user: User, document: Document, idempotency_key: str) -> Pur
                 idempotency_key=key,
                 via_vip=True,
                 vip_payout=payout,
+                review=Purchase.Review.FLAGGED if review_reason else Purchase.Review.NONE,
+                review_reason=review_reason,
             )
             if paid:
                 ledger.post(member, -paid, Kind.PURCHASE, document_id=doc.pk, purchase=purchase)
