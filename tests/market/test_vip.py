@@ -376,3 +376,26 @@ def test_operators_manage_plans_in_the_admin(client, users, plans):
     services.vip_grant(users["buyer"], plans["month"], source="operator", reference="gift")
     assert "gift" in client.get("/admin/market/vipgrant/").content.decode()
     assert client.get("/admin/market/vipmembership/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_grants_for_one_order_grant_once(users, plans):
+    """A payment notification delivered ten times at once extends the plan once."""
+    from .test_concurrency import run_concurrently
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the race needs PostgreSQL")
+    member = users["buyer"]
+    results = run_concurrently(
+        10,
+        lambda i: services.vip_grant(
+            member, plans["month"], source="payment", reference="WK-CONCURRENT-1"
+        ),
+    )
+    assert all(good for good, _ in results), results
+    assert sum(1 for _, (_, created) in results if created) == 1
+    assert VipGrant.objects.count() == 1
+    membership = VipMembership.objects.get(user=member)
+    assert membership.ends_at - membership.starts_at == dt.timedelta(days=30)
+    assert site_balance() == 100
+    audit_clean()
