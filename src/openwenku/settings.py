@@ -433,6 +433,14 @@ OPENWENKU = {
     "LOGIN_FAILURE_LIMIT_PER_IP": env.int("OPENWENKU_LOGIN_FAILURE_LIMIT_PER_IP", default=30),
     "LOGIN_LOCKOUT_MINUTES": env.int("OPENWENKU_LOGIN_LOCKOUT_MINUTES", default=15),
     # --- end accounts ---
+    # --- moderation (issue 13): review before publishing, reports ---
+    # "none": publish at once; "new_members": a member's uploads are reviewed until
+    # REVIEW_FIRST_UPLOADS of them were accepted with no upheld report; "all": review all.
+    "REVIEW_POLICY": env.str("OPENWENKU_REVIEW_POLICY", default="new_members"),
+    "REVIEW_FIRST_UPLOADS": env.int("OPENWENKU_REVIEW_FIRST_UPLOADS", default=3),
+    # Reports (举报) one client address may file an hour (0 = no limit).
+    "REPORTS_PER_IP_PER_HOUR": env.int("OPENWENKU_REPORTS_PER_IP_PER_HOUR", default=10),
+    # --- end moderation ---
 }
 
 LOGGING = {

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ModerationConfig(AppConfig):
     name = "openwenku.moderation"
     verbose_name = _("Moderation")
+
+    def ready(self) -> None:
+        from openwenku.documents.publishing import register_gate
+
+        from . import kinds  # noqa: F401  (registers the notice kinds)
+        from .gate import review_gate
+
+        register_gate(review_gate)
