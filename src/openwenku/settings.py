@@ -441,6 +441,33 @@ OPENWENKU = {
     # Reports (举报) one client address may file an hour (0 = no limit).
     "REPORTS_PER_IP_PER_HOUR": env.int("OPENWENKU_REPORTS_PER_IP_PER_HOUR", default=10),
     # --- end moderation ---
+    # --- integrity: content checks (issue 12; README "Content checks") ---
+    "CHECKS": {
+        # Findings stored per check per document (the rest are counted only).
+        "MAX_FINDINGS": env.int("OPENWENKU_CHECK_MAX_FINDINGS", default=50),
+        # Contact details of these kinds hold a document for review wherever they
+        # appear (phone, qq, wechat, email, url, qr).
+        "CONTACT_HOLD": env.list("OPENWENKU_CONTACT_HOLD", default=["phone", "qq", "wechat", "qr"]),
+        # Kinds allowed on the last page (the uploader's own site or address):
+        # recorded for information only there.
+        "CONTACT_LAST_PAGE": env.list("OPENWENKU_CONTACT_LAST_PAGE", default=["email", "url"]),
+        # E-mail addresses or links (not allowed, not on an allowed last page) on at
+        # least this many pages hold the document (0: never); fewer are information.
+        "CONTACT_LINK_PAGES": env.int("OPENWENKU_CONTACT_LINK_PAGES", default=3),
+        # Domains (and their subdomains) never reported; the site's own always is.
+        "CONTACT_ALLOWED_DOMAINS": env.list("OPENWENKU_CONTACT_ALLOWED_DOMAINS", default=[]),
+        # QR codes: documents up to this many pages are scanned whole, longer ones
+        # at this many pages (first, last and evenly between); images downscaled.
+        "QR_MAX_PAGES": env.int("OPENWENKU_QR_MAX_PAGES", default=30),
+        "QR_WIDTH": env.int("OPENWENKU_QR_WIDTH", default=1000),
+        # Low content: a page with fewer characters than this and a nearly uniform
+        # image (pixel standard deviation below BLANK_PAGE_STDDEV) is blank.
+        "BLANK_PAGE_CHARS": env.int("OPENWENKU_BLANK_PAGE_CHARS", default=5),
+        "BLANK_PAGE_STDDEV": env.float("OPENWENKU_BLANK_PAGE_STDDEV", default=4.0),
+        # What a low-content finding does: info (no upload reward), hold or reject.
+        "LOW_CONTENT": env.str("OPENWENKU_LOW_CONTENT", default="info"),
+    },
+    # --- end integrity ---
 }
 
 LOGGING = {

@@ -79,6 +79,13 @@ MESSAGES: dict[str, Promise] = {
 UNKNOWN_TYPE = _("unknown")
 
 
+def register_messages(messages: Mapping[str, Promise]) -> None:
+    """Let a higher app add codes of its own (integrity's held/rejected reasons),
+    so :func:`failure_message` shows them in the reader's language."""
+    for code, message in messages.items():
+        MESSAGES.setdefault(code, message)
+
+
 def default_params(fmt: str = "") -> dict[str, Any]:
     """What a message may need that the settings and the document's format tell."""
     conf = settings.OPENWENKU

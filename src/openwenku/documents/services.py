@@ -378,6 +378,27 @@ def document_reject_held(*, document: Document, reason: str) -> bool:
     return bool(updated)
 
 
+def document_hold(*, document: Document, code: str, reason: str) -> bool:
+    """Take a published document off the site for review (a content check found
+    something after an edit or OCR); False if it was not published.
+
+    ``code`` is shown to the uploader translated (documents/failures.py),
+    ``reason`` is the English text for operators, as conversion stores them.
+    """
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, status=Document.Status.READY).update(
+            status=Document.Status.HELD, failure_code=code[:32], failure_reason=reason[:1000]
+        )
+        if updated:
+            signals.send_after_commit(signals.document_removed, document.pk)
+            signals.send_after_commit(signals.document_held, document.pk)
+    if updated:
+        document.status = Document.Status.HELD
+        document.failure_code = code[:32]
+        document.failure_reason = reason[:1000]
+    return bool(updated)
+
+
 def document_republish(*, document: Document) -> None:
     with transaction.atomic():
         updated = Document.objects.filter(

@@ -13,6 +13,10 @@ def status_label(document: Document) -> str:
         }
     if document.status == Document.Status.FAILED:
         return _("Failed: %(reason)s") % {"reason": document.failure_message}
+    if document.status == Document.Status.HELD and document.failure_message:
+        return _("Under review: %(reason)s") % {"reason": document.failure_message}
+    if document.status == Document.Status.REJECTED and document.failure_message:
+        return _("Rejected: %(reason)s") % {"reason": document.failure_message}
     return str(document.get_status_display())
 
 
