@@ -370,7 +370,9 @@ def document_approve_held(*, document: Document) -> bool:
 def document_reject_held(*, document: Document, reason: str) -> bool:
     """Refuse a held document for good, with the operator's reason shown to its uploader."""
     updated = Document.objects.filter(pk=document.pk, status=Document.Status.HELD).update(
-        status=Document.Status.REJECTED, failure_code="review_rejected", failure_reason=reason[:1000]
+        status=Document.Status.REJECTED,
+        failure_code="review_rejected",
+        failure_reason=reason[:1000],
     )
     if updated:
         document.status = Document.Status.REJECTED

@@ -12,6 +12,7 @@ documents with "hold" findings whatever this policy says.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.documents.models import Document
@@ -21,6 +22,7 @@ from .models import REVIEW_DOCUMENT, ReviewDecision
 from .selectors import accepted_count, upheld_report_count
 
 REVIEW_FIRST = "review_first"
+REVIEW_FIRST_MESSAGE = _("An operator reviews this document before it is published.")
 
 
 def review_policy() -> tuple[str, int]:
@@ -41,14 +43,13 @@ def needs_review(document: Document) -> bool:
         return False
     if policy == "all":
         return True
-    return (
-        accepted_count(owner, exclude=document.pk) < first or upheld_report_count(owner) > 0
-    )
+    return accepted_count(owner, exclude=document.pk) < first or upheld_report_count(owner) > 0
 
 
 def review_gate(document: object) -> Verdict:
     assert isinstance(document, Document)
     if not needs_review(document):
         return Verdict()
-    message = str(_("An operator reviews this document before it is published."))
+    with translation.override("en"):  # stored for operators; shown translated by code
+        message = str(REVIEW_FIRST_MESSAGE)
     return Verdict("hold", [Reason(REVIEW_FIRST, message)])

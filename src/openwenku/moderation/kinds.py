@@ -39,11 +39,11 @@ REPORT_UPHELD = register(
 PENALTY_IMPOSED = register(
     Kind(
         "penalty_imposed",
-        _("Penalty: %(kind)s"),
+        _("Penalty: %(penalty)s"),
         _("Reason: %(reason)s. Ends: %(end)s."),
         email=True,
     )
 )
 PENALTY_LIFTED = register(
-    Kind("penalty_lifted", _("Your penalty was lifted: %(kind)s"), _("Reason was: %(reason)s."))
+    Kind("penalty_lifted", _("Your penalty was lifted: %(penalty)s"), _("Reason was: %(reason)s."))
 )

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # Operators' powers over moderation (granted to the "Operators" group by migration).
 REVIEW_DOCUMENT = "moderation.review_document"
 HANDLE_REPORT = "moderation.handle_report"
@@ -129,3 +128,6 @@ class ReviewDecision(models.Model):
         verbose_name = _("review decision")
         verbose_name_plural = _("review decisions")
         ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.document_id}"
