@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("openwenku.web.documents_urls")),
     path("", include("openwenku.search.urls")),
     path("", include("openwenku.web.market_urls")),
+    path("", include("openwenku.web.moderation_urls")),
     path("", include("openwenku.discovery.urls")),
 ]
