@@ -1,5 +1,7 @@
-"""Moderation tests: the site's default publish policy (new members' first uploads
-are reviewed), operators holding only the permissions a test names, real uploads."""
+"""Moderation tests of the review queue, reports, penalties and the audit page:
+the site's default publish policy, operators holding only the permissions a test
+names, real uploads. (A folder of their own: tests/moderation/conftest.py belongs to
+the copyright tests.) The site's default policy: new members' first uploads are reviewed."""
 
 from __future__ import annotations
 
