@@ -193,6 +193,10 @@ def upload(request):
     own progress bar) and gets JSON back; without script the form posts them all."""
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "GET":
+        try:
+            services.upload_ban_check(owner=request.user)
+        except ApplicationError as exc:  # an upload ban in force: say why and until when
+            messages.error(request, exc.message)
         return render(request, "documents/upload.html", {"form": UploadForm(), "max_mb": _max_mb()})
     form = UploadForm(request.POST, request.FILES)  # parsing the body runs the upload handler
     rejected = getattr(request, "rejected_uploads", None)

@@ -35,6 +35,8 @@ def test_upload_ban_refuses_web_api_and_import_with_reason_and_end(
 ):
     end = timezone.localtime(banned.ends_at).strftime("%Y-%m-%d %H:%M")
     client.force_login(member)
+    form = client.get("/upload/").content.decode()
+    assert "多次上传广告" in form and end in form
     web = upload_txt(client, tmp_path, TEXT)
     assert web.status_code == 400
     error = web.json()["errors"][0]
