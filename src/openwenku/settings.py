@@ -451,9 +451,10 @@ OPENWENKU = {
         # Kinds allowed on the last page (the uploader's own site or address):
         # recorded for information only there.
         "CONTACT_LAST_PAGE": env.list("OPENWENKU_CONTACT_LAST_PAGE", default=["email", "url"]),
-        # E-mail addresses or links (not allowed, not on an allowed last page) on at
-        # least this many pages hold the document (0: never); fewer are information.
-        "CONTACT_LINK_PAGES": env.int("OPENWENKU_CONTACT_LINK_PAGES", default=3),
+        # E-mail addresses and links are information, unless words of advertising
+        # surround them (更多/下载/关注/免费 …: they hold), or they are on at least
+        # this many pages (0: no such rule; papers repeat a footer URL on every page).
+        "CONTACT_LINK_PAGES": env.int("OPENWENKU_CONTACT_LINK_PAGES", default=0),
         # Domains (and their subdomains) never reported; the site's own always is.
         "CONTACT_ALLOWED_DOMAINS": env.list("OPENWENKU_CONTACT_ALLOWED_DOMAINS", default=[]),
         # QR codes: documents up to this many pages are scanned whole, longer ones

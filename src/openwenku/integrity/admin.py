@@ -70,7 +70,7 @@ class ImportForm(forms.Form):
         label=_("Word list file"),
         help_text=_(
             "UTF-8 text, one word a line, optionally followed by a tab or a comma and "
-            "its category (词<TAB>分类 or 词,分类)."
+            "its category (word<TAB>category or word,category)."
         ),
     )
     category = forms.ModelChoiceField(

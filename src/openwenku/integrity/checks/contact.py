@@ -27,7 +27,7 @@ from .sensitive_words import _segments
 
 CODE = "contact"
 
-_SEP = r"[\s\-_.·•*/|~]?"  # one separator between digits
+_SEP = r"[\s\-]?"  # one separator between digits
 _TLDS = (
     "com|cn|net|org|edu|gov|info|top|xyz|cc|io|me|vip|club|site|shop|tv|co|biz|"
     "wang|ltd|work|online|tech|hk|tw|app|dev|ink|link|live|pro|store|fun|icu|asia"
@@ -73,9 +73,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "phone",
+        # Mobiles: 13812345678, 138 1234 5678, 138-1234-5678, +86 …; digits spaced
+        # out one by one (1 3 8 1 2 …) only after a word that says it is a number
+        # to call: tables are full of single digits in a row.
         re.compile(
-            rf"(?<![\d])(?:(?:\+|00)?86{_SEP})?(?P<value>1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
-            rf"|1[3-9](?:{_SEP}\d){{9}})(?![\d])"
+            r"(?<![\d.])(?:(?:\+|00)?86[\s\-]?)?(?P<value>1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4})"
+            r"(?![\d])(?!\.\d)"
+            r"|(?:电话|手机|手机号|联系|热线|致电|拨打|tel|phone|call)\s*[:]?\s*"
+            r"(?P<value2>1(?P<sep>[\s\-])[3-9](?:(?P=sep)\d){9})(?![\d])"
         ),
     ),
     (
@@ -174,7 +179,26 @@ def last_page(document: Document) -> int | None:
     return max(numbers, default=None) or (document.page_count or None)
 
 
-def severity_of(kind: str, page: int | None, last: int | None, link_pages: set[int | None]) -> str:
+# Words that make a link an advertisement ("more documents at …", "scan to …").
+AD_WORDS = re.compile(
+    r"更多|下载|访问|关注|加群|免费|优惠|代写|代做|购买|淘宝|店铺|咨询|扫码|领取|资料库|网盘"
+)
+
+
+def _deep(link: str) -> bool:
+    """A link to a page inside a site (a path after the host), not to the site."""
+    rest = re.sub(r"^[a-z]+://", "", link).split("/", 1)
+    return len(rest) > 1 and bool(rest[1].strip("/"))
+
+
+def severity_of(
+    kind: str,
+    page: int | None,
+    last: int | None,
+    link_pages: set[int | None],
+    context: str = "",
+    deep_link: bool = False,
+) -> str:
     """The operator's policy for one contact detail (see the settings)."""
     policy = settings.OPENWENKU["CHECKS"]
     on_last_page = page is not None and page == last and kind in policy["CONTACT_LAST_PAGE"]
@@ -182,9 +206,14 @@ def severity_of(kind: str, page: int | None, last: int | None, link_pages: set[i
         return "info"
     if kind in policy["CONTACT_HOLD"]:
         return "hold"
-    threshold = policy["CONTACT_LINK_PAGES"]
-    if kind in ("email", "url") and threshold and len(link_pages) >= threshold:
-        return "hold"
+    if kind in ("email", "url"):
+        threshold = policy["CONTACT_LINK_PAGES"]
+        if threshold and len(link_pages) >= threshold:
+            return "hold"
+        # A site offered with words of advertising ("更多资料请访问 www.….com"); a deep
+        # link (https://host/path/…) is a reference, whatever its neighbours say.
+        if not deep_link and AD_WORDS.search(fold(context)):
+            return "hold"
     return "info"
 
 
@@ -214,7 +243,9 @@ def check(document: Document) -> list[Finding]:
     findings = [
         Finding(
             kind="contact",
-            severity=severity_of(c.type, page, last, link_pages),
+            severity=severity_of(
+                c.type, page, last, link_pages, c.context, deep_link=_deep(c.value)
+            ),
             page=page,
             excerpt=c.excerpt,
             context=c.context,
