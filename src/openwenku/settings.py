@@ -397,6 +397,15 @@ OPENWENKU = {
     # Accounts one client address may create in 24 hours (0 = no limit).
     "REGISTRATIONS_PER_IP_PER_DAY": env.int("OPENWENKU_REGISTRATIONS_PER_IP_PER_DAY", default=5),
     # --- end accounts ---
+    # --- moderation: copyright (issue 13) ---
+    # Upheld copyright notices against a member's documents that ban their uploads,
+    # and for how many days (0 notices = never).
+    "REPEAT_INFRINGER_NOTICES": env.int("OPENWENKU_REPEAT_INFRINGER_NOTICES", default=3),
+    "REPEAT_INFRINGER_BAN_DAYS": env.int("OPENWENKU_REPEAT_INFRINGER_BAN_DAYS", default=90),
+    # A document taken down for cause: its sale earnings are frozen; when on, its
+    # sales are also reversed to the buyers.
+    "TAKEDOWN_REFUND_BUYERS": env.bool("OPENWENKU_TAKEDOWN_REFUND_BUYERS", default=False),
+    # --- end moderation: copyright ---
 }
 
 LOGGING = {
