@@ -28,6 +28,8 @@ class Scope(models.TextChoices):
     READ = "read", _("read")  # see documents, wallet, ledger, earnings
     UPLOAD = "upload", _("upload")  # upload documents, edit their price
     MONEY = "money", _("money")  # spend coins, sign in for coins, withdraw
+    # Operators: moderation actions their permissions allow (takedown, notices).
+    MODERATE = "moderate", _("moderate")
 
 
 DEFAULT_SCOPES = (Scope.READ, Scope.UPLOAD)

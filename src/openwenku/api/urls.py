@@ -27,7 +27,7 @@ from openwenku.core.errors import (
     TooManyRequests,
 )
 
-from . import documents, market, search
+from . import copyright, documents, market, search
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -43,6 +43,7 @@ api = NinjaAPI(
 api.add_router("/", documents.router)
 api.add_router("/market", market.router)
 api.add_router("/search", search.router)
+api.add_router("/moderation", copyright.router)
 
 
 class InvalidRequest(ApplicationError):

@@ -204,6 +204,7 @@ def notice_accept(
                 notice=locked,
             )
             for d in chosen
+            if d.status != Document.Status.TAKEN_DOWN  # down already (another notice)
         ]
         locked.status = CopyrightNotice.Status.ACCEPTED
         locked.decided_by = operator

@@ -73,7 +73,7 @@ class TokenIn(Schema):
     password: str
     name: str = ""
     # What the token may do: read, upload, money (spend and withdraw coins).
-    scopes: list[Literal["read", "upload", "money"]] = ["read", "upload"]
+    scopes: list[Literal["read", "upload", "money", "moderate"]] = ["read", "upload"]
     # Days until it expires; the site's limit (OPENWENKU_API_TOKEN_DAYS) if more or unset.
     days: int | None = Field(default=None, ge=1, le=3650)
 
