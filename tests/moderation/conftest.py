@@ -19,7 +19,7 @@ def operator(staff):  # noqa: F811
 
 
 @pytest.fixture
-def published(users, categories):
+def published(users, categories):  # noqa: F811
     """Two ready documents of the uploader in one category, indexed for search;
     the buyer bought the first (5 pages, 5 coins, 2 free pages)."""
     from openwenku.documents.models import Category
