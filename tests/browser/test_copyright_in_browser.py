@@ -18,7 +18,13 @@ pytestmark = [
 
 
 def test_notice_accepted_in_the_browser_takes_the_page_down(
-    page, live_server, transactional_db, django_user_model, staff, tmp_path, settings
+    page,
+    live_server,
+    transactional_db,
+    django_user_model,
+    staff,
+    tmp_path,
+    settings,  # noqa: F811
 ):
     settings.SITE_URL = live_server.url  # the address readers copy from their browser
     uploader = django_user_model.objects.create_user(
