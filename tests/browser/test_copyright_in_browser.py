@@ -22,9 +22,9 @@ def test_notice_accepted_in_the_browser_takes_the_page_down(
     live_server,
     transactional_db,
     django_user_model,
-    staff,
+    staff,  # noqa: F811
     tmp_path,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.SITE_URL = live_server.url  # the address readers copy from their browser
     uploader = django_user_model.objects.create_user(
