@@ -340,7 +340,7 @@ def _decide_takedown(
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = (
-            Takedown.objects.select_for_update()
+            Takedown.objects.select_for_update(of=("self",))
             .select_related("document", "document__owner", "notice", "uploader")
             .get(pk=takedown.pk)
         )
@@ -467,7 +467,7 @@ def claim_approve(*, claim: Claim, by: User | None, reason: str = "") -> Claim:
     operator = _require(by, HANDLE_CLAIM)
     with transaction.atomic():
         locked = (
-            Claim.objects.select_for_update()
+            Claim.objects.select_for_update(of=("self",))
             .select_related("document", "claimant")
             .get(pk=claim.pk)
         )
@@ -506,7 +506,7 @@ def claim_reject(*, claim: Claim, by: User | None, reason: str) -> Claim:
         raise NoticeRefused(_("Say why the claim is rejected."), code="reason_required")
     with transaction.atomic():
         locked = (
-            Claim.objects.select_for_update()
+            Claim.objects.select_for_update(of=("self",))
             .select_related("document", "claimant")
             .get(pk=claim.pk)
         )
