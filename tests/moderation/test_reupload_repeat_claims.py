@@ -239,3 +239,22 @@ def test_operator_api_with_the_moderate_scope(client, users, operator, staff):
     )
     assert rejected.status_code == 409  # decided already
     assert documents.document_restore(document=doc, by=operator) is True
+
+
+def test_a_conversion_under_way_cannot_publish_over_a_takedown(users, operator, tmp_path):
+    from openwenku.conversion.services import conversion_claim, conversion_publish
+
+    doc = make_doc(users["uploader"], pages=2, status="uploaded")
+    claimed = conversion_claim(document_id=doc.pk, worker_id="w1")
+    assert claimed is not None and claimed.status == "converting"
+    service.take_down(document=doc, cause="illegal", by=operator)
+    pdf = tmp_path / "out.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    published = conversion_publish(
+        document=claimed, worker_id="w1", pdf=pdf, page_count=2, text_chars=1000
+    )
+    assert published is False
+    assert Document.objects.get(pk=doc.pk).status == "taken_down"
+    # Restored, it is converted again from the start.
+    service.takedown_restore(takedown=doc.takedowns.get(), by=operator)
+    assert Document.objects.get(pk=doc.pk).status == "uploaded"

@@ -380,6 +380,10 @@ def document_take_down(*, document: Document, cause: str, by: User | None) -> bo
             status=Document.Status.TAKEN_DOWN,
             status_before_takedown=previous,
             takedown_cause=cause,
+            # A conversion under way loses its lease: its result is discarded, so it
+            # cannot publish the document over the takedown.
+            lease_owner="",
+            lease_expires_at=None,
             updated_at=Now(),
         )
         signals.send_after_commit(signals.document_removed, document.pk)
@@ -394,19 +398,24 @@ def document_take_down(*, document: Document, cause: str, by: User | None) -> bo
 
 def document_restore(*, document: Document, by: User | None) -> bool:
     """Put a taken-down document back in the status it had (search, listings and
-    earnings follow through ``document_published`` and ``document_restored``).
-    False if it was not taken down."""
+    earnings follow through ``document_published`` and ``document_restored``); one
+    taken down while converting is converted again. False if it was not taken down."""
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status != Document.Status.TAKEN_DOWN:
             return False
         status = locked.status_before_takedown or Document.Status.READY
+        if status in (Document.Status.UPLOADED, Document.Status.CONVERTING):
+            # Its conversion was cut off by the takedown: it starts again.
+            status = Document.Status.UPLOADED
         Document.objects.filter(pk=document.pk).update(
             status=status, status_before_takedown="", takedown_cause="", updated_at=Now()
         )
         signals.send_after_commit(signals.document_restored, document.pk, status=status, by=by)
         if status == Document.Status.READY:
             signals.send_after_commit(signals.document_published, document.pk)
+        elif status == Document.Status.UPLOADED:
+            signals.send_after_commit(signals.document_uploaded, document.pk)
     document.status = status
     document.status_before_takedown = ""
     document.takedown_cause = ""
