@@ -258,3 +258,15 @@ def test_a_conversion_under_way_cannot_publish_over_a_takedown(users, operator, 
     # Restored, it is converted again from the start.
     service.takedown_restore(takedown=doc.takedowns.get(), by=operator)
     assert Document.objects.get(pk=doc.pk).status == "uploaded"
+
+
+def test_my_documents_offers_the_counter_notice(client, users, operator):
+    doc = make_doc(users["uploader"], title="我的被下架文档")
+    service.take_down(document=doc, cause="copyright", by=operator)
+    client.force_login(users["uploader"])
+    page = client.get("/my/documents/").content.decode()
+    assert "已下架(版权)" in page
+    assert f"/doc/{doc.pk}/counter-notice" in page
+    assert f"/doc/{doc.pk}/edit" not in page
+    form = client.get(f"/doc/{doc.pk}/counter-notice")
+    assert form.status_code == 200 and "我的被下架文档" in form.content.decode()

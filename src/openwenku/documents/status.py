@@ -25,5 +25,6 @@ def status_payload(document: Document) -> dict:
         "page_count": document.page_count,
         "pages_ready": document.pages_ready,
         "error": document.failure_message or None,
-        "done": document.status in (Document.Status.READY, Document.Status.FAILED),
+        "done": document.status
+        in (Document.Status.READY, Document.Status.FAILED, Document.Status.TAKEN_DOWN),
     }

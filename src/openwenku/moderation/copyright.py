@@ -11,6 +11,7 @@ other apps follow (search drops it, the market freezes its earnings).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -145,7 +146,7 @@ def notice_create(
     attachments_check(files)
     with transaction.atomic():
         notice = CopyrightNotice.objects.create(
-            number=f"tmp-{timezone.now().timestamp()}",
+            number=f"tmp-{uuid.uuid4().hex[:20]}",  # numbered from its id below
             name=name.strip()[:100],
             email=email.strip(),
             phone=phone.strip()[:40],
