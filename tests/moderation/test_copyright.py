@@ -272,3 +272,26 @@ def test_notice_form_refusals(client, published, settings):
     statuses = [send_notice(client, f"/doc/{work.pk}.html").status_code for _ in range(6)]
     assert statuses[-1] == 429
     assert CopyrightNotice.objects.count() <= 5
+
+
+def test_one_notice_names_several_documents_and_the_operator_picks(
+    client, users, operator, published
+):
+    work, other = published
+    sent = send_notice(
+        client,
+        f"http://testserver/doc/{work.pk}.html",
+        "",
+        f"/doc/{other.pk}.html?from=search",
+        f"testserver/doc/{work.pk}.html",  # the same document again, without the scheme
+    )
+    assert sent.status_code == 200
+    notice = CopyrightNotice.objects.get(number=NUMBER.search(sent.content.decode()).group(0))
+    assert sorted(d.pk for d in notice.documents.all()) == sorted([work.pk, other.pk])
+    client.force_login(operator)
+    client.post(f"/manage/notices/{notice.pk}/accept", {"documents": [other.pk]})
+    assert client.get(f"/doc/{other.pk}.html").status_code == 410
+    assert client.get(f"/doc/{work.pk}.html").status_code == 200
+    assert CopyrightNotice.objects.get(pk=notice.pk).status == "accepted"
+    # Decided once: a second decision is refused.
+    assert client.post(f"/manage/notices/{notice.pk}/accept").status_code == 409

@@ -9,6 +9,10 @@ Operators hold Django permissions, never a blanket power for being staff
 every page and downloads every original of a published document free;
 ``documents.manage_any_document`` manages (edits, prices, locks the price of,
 unpublishes, deletes) anybody's document. A superuser holds every permission.
+A document taken down for cause (``Document.Status.TAKEN_DOWN``) is refused to
+everyone with ``Reason.TAKEN_DOWN`` (410), buyers and its uploader included;
+only holders of ``moderation.handle_notice`` or ``moderation.take_down`` still
+read its pages (in their queue).
 
 ``tests/access/test_policy.py`` is the specification: reader kind × document
 state × action → decision.
