@@ -36,8 +36,12 @@ def freeze_on_takedown(sender: Any, document_id: int, cause: str = "", **kwargs:
     from .services import takedown_earnings_freeze
 
     document = Document.objects.filter(pk=document_id).first()
-    if document is not None:
+    if document is None:
+        return
+    try:
         takedown_earnings_freeze(document=document, cause=cause, by=kwargs.get("by"))
+    except Exception:  # the takedown stands; the freeze is logged for an operator to redo
+        log.exception("freezing the earnings of taken-down document %s failed", document_id)
 
 
 @receiver(document_restored, dispatch_uid="market_takedown_unfreeze")
