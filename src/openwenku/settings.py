@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "openwenku.core",
     "openwenku.accounts",
     "openwenku.notifications",
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "openwenku.core.middleware.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content-Security-Policy (django-csp 4), issue 11 item 14: the pages run only
@@ -237,8 +240,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "accounts.User"
-# Log in with the user name or the e-mail address.
-AUTHENTICATION_BACKENDS = ["openwenku.accounts.backends.UsernameOrEmailBackend"]
+# Log in with the user name or the e-mail address. django-axes comes first: it
+# refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "openwenku.accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -249,6 +256,25 @@ EMAIL_BACKEND = env.str(
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("OPENWENKU_FROM_EMAIL", default="OpenWenku <noreply@localhost>")
+
+# One login throttle for every way in (login page, admin, API token endpoint):
+# django-axes counts failures in the database, atomically, per account (from any
+# address) and per address (for any accounts); limits and cool-off are
+# OPENWENKU_LOGIN_* below, read at each attempt by accounts.throttling.
+AXES_HANDLER = "openwenku.accounts.throttling.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "openwenku.accounts.throttling.login_failure_limit"
+AXES_COOLOFF_TIME = "openwenku.accounts.throttling.login_cool_off"
+AXES_CLIENT_IP_CALLABLE = "openwenku.accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "openwenku.accounts.throttling.login_username"
+AXES_LOCKOUT_CALLABLE = "openwenku.accounts.throttling.lockout_response"
+# A member's own success forgets their failures from that address (only those).
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked count too: a client that keeps guessing stays locked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# No table of every successful login (the audit log keeps what operators need).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -372,6 +398,10 @@ OPENWENKU = {
     "SEARCH": {
         "SUGGEST_MIN_COUNT": env.int("OPENWENKU_SEARCH_SUGGEST_MIN_COUNT", default=3),
         "LOG_DAYS": env.int("OPENWENKU_SEARCH_LOG_DAYS", default=180),
+        # Searches a minute per member or per anonymous address (issue 11, item 8),
+        # and per address for all its members together (0 = no limit).
+        "RATE": env.int("OPENWENKU_SEARCH_RATE", default=60),
+        "RATE_PER_IP": env.int("OPENWENKU_SEARCH_RATE_PER_IP", default=600),
     },
     # Upload quotas of a member (operators and the import command are exempt):
     # files in one request, files and megabytes a day (0 = no limit).
@@ -396,6 +426,12 @@ OPENWENKU = {
     # --- accounts: registration limits (issue 11, item 2) ---
     # Accounts one client address may create in 24 hours (0 = no limit).
     "REGISTRATIONS_PER_IP_PER_DAY": env.int("OPENWENKU_REGISTRATIONS_PER_IP_PER_DAY", default=5),
+    # Login throttle (issue 11, item 3): failed logins that lock one account (from
+    # any address) and one address (for any accounts), and for how many minutes
+    # after the latest failure.
+    "LOGIN_FAILURE_LIMIT": env.int("OPENWENKU_LOGIN_FAILURE_LIMIT", default=10),
+    "LOGIN_FAILURE_LIMIT_PER_IP": env.int("OPENWENKU_LOGIN_FAILURE_LIMIT_PER_IP", default=30),
+    "LOGIN_LOCKOUT_MINUTES": env.int("OPENWENKU_LOGIN_LOCKOUT_MINUTES", default=15),
     # --- end accounts ---
     # --- moderation: copyright (issue 13) ---
     # Upheld copyright notices against a member's documents that ban their uploads,
@@ -406,6 +442,41 @@ OPENWENKU = {
     # sales are also reversed to the buyers.
     "TAKEDOWN_REFUND_BUYERS": env.bool("OPENWENKU_TAKEDOWN_REFUND_BUYERS", default=False),
     # --- end moderation: copyright ---
+    # --- moderation (issue 13): review before publishing, reports ---
+    # "none": publish at once; "new_members": a member's uploads are reviewed until
+    # REVIEW_FIRST_UPLOADS of them were accepted with no upheld report; "all": review all.
+    "REVIEW_POLICY": env.str("OPENWENKU_REVIEW_POLICY", default="new_members"),
+    "REVIEW_FIRST_UPLOADS": env.int("OPENWENKU_REVIEW_FIRST_UPLOADS", default=3),
+    # Reports (举报) one client address may file an hour (0 = no limit).
+    "REPORTS_PER_IP_PER_HOUR": env.int("OPENWENKU_REPORTS_PER_IP_PER_HOUR", default=10),
+    # --- end moderation ---
+    # --- integrity: content checks (issue 12; README "Content checks") ---
+    "CHECKS": {
+        # Findings stored per check per document (the rest are counted only).
+        "MAX_FINDINGS": env.int("OPENWENKU_CHECK_MAX_FINDINGS", default=50),
+        # Contact details of these kinds hold a document for review wherever they
+        # appear (phone, qq, wechat, email, url, qr).
+        "CONTACT_HOLD": env.list("OPENWENKU_CONTACT_HOLD", default=["phone", "qq", "wechat", "qr"]),
+        # Kinds allowed on the last page (the uploader's own site or address):
+        # recorded for information only there.
+        "CONTACT_LAST_PAGE": env.list("OPENWENKU_CONTACT_LAST_PAGE", default=["email", "url"]),
+        # E-mail addresses or links (not allowed, not on an allowed last page) on at
+        # least this many pages hold the document (0: never); fewer are information.
+        "CONTACT_LINK_PAGES": env.int("OPENWENKU_CONTACT_LINK_PAGES", default=3),
+        # Domains (and their subdomains) never reported; the site's own always is.
+        "CONTACT_ALLOWED_DOMAINS": env.list("OPENWENKU_CONTACT_ALLOWED_DOMAINS", default=[]),
+        # QR codes: documents up to this many pages are scanned whole, longer ones
+        # at this many pages (first, last and evenly between); images downscaled.
+        "QR_MAX_PAGES": env.int("OPENWENKU_QR_MAX_PAGES", default=30),
+        "QR_WIDTH": env.int("OPENWENKU_QR_WIDTH", default=1000),
+        # Low content: a page with fewer characters than this and a nearly uniform
+        # image (pixel standard deviation below BLANK_PAGE_STDDEV) is blank.
+        "BLANK_PAGE_CHARS": env.int("OPENWENKU_BLANK_PAGE_CHARS", default=5),
+        "BLANK_PAGE_STDDEV": env.float("OPENWENKU_BLANK_PAGE_STDDEV", default=4.0),
+        # What a low-content finding does: info (no upload reward), hold or reject.
+        "LOW_CONTENT": env.str("OPENWENKU_LOW_CONTENT", default="info"),
+    },
+    # --- end integrity ---
 }
 
 LOGGING = {
@@ -414,7 +485,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("OPENWENKU_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs every attempt at INFO; failures and lockouts are WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Keep gettext_lazy importable from here for apps that declare labels in settings.

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("openwenku.web.copyright_urls")),
     path("", include("openwenku.search.urls")),
     path("", include("openwenku.web.market_urls")),
+    path("", include("openwenku.web.moderation_urls")),
     path("", include("openwenku.discovery.urls")),
 ]

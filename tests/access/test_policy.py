@@ -68,9 +68,10 @@ TABLE = {
     ("free", Action.BUY, None): everyone(NOTHING),
     ("free", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, NOT_MGR, OK, NOT_MGR, OK, OK),
 }
-# Not published (converting, failed): it exists only for its managers, who may watch
-# it, read its pages and manage it, but nobody downloads or buys it.
-for _state in ("converting", "failed"):
+# Not published (converting, failed, held for review, rejected in review): it exists
+# only for its managers, who may watch it, read its pages and manage it, but nobody
+# downloads or buys it (a held one is also open to reviewers: see test below).
+for _state in ("converting", "failed", "held", "rejected"):
     TABLE |= {
         (_state, Action.VIEW, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
         (_state, Action.READ_PAGE, 1): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
@@ -117,6 +118,8 @@ STATUS = {
     "failed": Document.Status.FAILED,
     "unpublished": Document.Status.UNPUBLISHED,
     "taken_down": Document.Status.TAKEN_DOWN,
+    "held": Document.Status.HELD,
+    "rejected": Document.Status.REJECTED,
 }
 
 
@@ -242,3 +245,19 @@ def test_a_taken_down_document_answers_410_everywhere_even_to_its_buyer(world, u
     from openwenku.access.selectors import listable_documents
 
     assert not listable_documents().filter(pk=gone.pk).exists()
+
+
+def test_reviewers_read_a_held_document_whole_but_never_download_or_manage_it(world, staff):
+    """Issue 13: a held document is visible to its uploader and operators only; a
+    holder of moderation.review_document reads every page and its text to review it."""
+    documents, _users = world
+    reviewer = staff("reviewer", "moderation.review_document", via="group")
+    held, rejected = documents["held"], documents["rejected"]
+    assert decide(reviewer, held, Action.VIEW)
+    assert decide(reviewer, held, Action.READ_PAGE, 5)
+    assert decide(reviewer, held, Action.READ_TEXT, 5)
+    assert decide(reviewer, held, Action.DOWNLOAD).reason is HIDDEN
+    assert decide(reviewer, held, Action.MANAGE).reason is NOT_MGR
+    # Only held documents: a rejected one is its uploader's alone again.
+    assert decide(reviewer, rejected, Action.VIEW).reason is HIDDEN
+    assert decide(reviewer, documents["converting"], Action.VIEW).reason is HIDDEN

@@ -103,19 +103,21 @@ def test_logout_says_so(client, make_user):
 
 def test_failed_logins_are_rate_limited(client, make_user):
     make_user()
-    for _ in range(10):
+    for _ in range(9):
         assert login(client, "alice", "wrong-password").status_code == 200
+    # The tenth failure locks the account (429, the form with a clear message).
+    assert login(client, "alice", "wrong-password").status_code == 429
 
-    # Even the right password is refused now, with a clear message.
+    # Even the right password is refused now.
     response = login(client, "alice")
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "Too many failed login attempts. Please wait 15 minutes" in response.content.decode()
     assert not is_logged_in(client)
 
-    # The limit is per username (case-insensitive) and address.
+    # The lock is the account's (its name in any case), from any address.
     response = login(client, "ALICE")
     assert "Too many failed login attempts" in response.content.decode()
-    assert login(client, "alice", REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert login(client, "alice", REMOTE_ADDR="10.0.0.9").status_code == 429
 
 
 def test_successful_login_resets_the_failure_count(client, make_user):

@@ -107,12 +107,17 @@ def test_signing_in_twice_a_day_is_409(users):
 def test_token_endpoint_refuses_bad_passwords_then_rate_limits(users):
     client = _client()
     bad = {"username": "buyer", "password": "wrong"}
-    for _ in range(10):
+    for _ in range(9):
         response = client.post("/api/auth/token", bad, content_type=JSON)
         body = _refusal(response, 401, "invalid_credentials")
     assert body["detail"] == "Invalid username or password."
+    # The tenth failure locks the account; then even its password is refused.
+    response = client.post("/api/auth/token", bad, content_type=JSON)
+    _refusal(response, 429, "too_many_login_failures")
     good = {"username": "buyer", "password": "s3cret-Passw0rd"}
-    _refusal(client.post("/api/auth/token", good, content_type=JSON), 429, "rate_limited")
+    response = client.post("/api/auth/token", good, content_type=JSON)
+    _refusal(response, 429, "too_many_login_failures")
+    assert int(response["Retry-After"]) > 0
 
 
 def test_a_request_that_does_not_match_the_schema_is_422(users):

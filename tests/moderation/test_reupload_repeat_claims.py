@@ -65,6 +65,8 @@ def test_a_taken_down_work_cannot_come_back(client, users, operator, tmp_path):
 
 
 def test_repeat_infringer_is_banned_from_uploading(client, users, operator, settings):
+    from openwenku.accounts.models import Penalty
+
     settings.OPENWENKU = {**settings.OPENWENKU, "REPEAT_INFRINGER_NOTICES": 2}
     docs = [make_doc(users["uploader"], title=f"盗版书{n}") for n in range(3)]
     for n, doc in enumerate(docs[:2]):
@@ -74,14 +76,22 @@ def test_repeat_infringer_is_banned_from_uploading(client, users, operator, sett
             REMOTE_ADDR=f"10.0.0.{n}",
         )
         notice = CopyrightNotice.objects.get(number=NUMBER.search(sent.content.decode()).group(0))
-        bans = Notification.objects.filter(recipient=users["uploader"], kind="repeat_infringer_ban")
-        assert not bans.exists()
+        assert not Penalty.objects.filter(member=users["uploader"]).exists()
         service.notice_accept(notice=notice, by=operator)
-    ban = Notification.objects.get(recipient=users["uploader"], kind="repeat_infringer_ban")
-    assert "2" in ban.body and ban.params["ends"]
-    penalty = AuditEntry.objects.get(action=Action.PENALTY, member=users["uploader"])
-    assert penalty.details["penalty"] == "upload_ban" and penalty.details["ends_at"]
+    ban = Penalty.objects.get(member=users["uploader"])
+    assert ban.kind == "upload_ban" and ban.is_in_force() and ban.ends_at is not None
+    assert "2" in ban.reason
+    told = Notification.objects.get(recipient=users["uploader"], kind="penalty_imposed")
+    assert ban.reason in told.body
+    assert AuditEntry.objects.filter(action=Action.PENALTY, member=users["uploader"]).exists()
     assert service.upheld_notices_against(users["uploader"]) == 2
+    # The ban refuses their uploads, with its reason and end.
+    client.force_login(users["uploader"])
+    refused = upload(client, corpus_file(SCAN))
+    assert refused.status_code in (400, 403)
+    assert Document.objects.filter(owner=users["uploader"]).count() == 3
+    profile = client.get("/accounts/profile/").content.decode()
+    assert "2" in profile and ban.reason[:10] in profile
 
 
 def test_claim_moves_ownership_and_future_earnings(client, users, staff):
@@ -188,30 +198,30 @@ def test_operator_api_with_the_moderate_scope(client, users, operator, staff):
         return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=user, scopes=scopes)[1]}"}
 
     op = token(operator, ["moderate"])
-    listed = client.get("/api/moderation/notices", **op)
+    listed = client.get("/api/copyright/notices", **op)
     assert listed.status_code == 200 and listed.json()[0]["number"] == number
     assert listed.json()[0]["documents"] == [doc.pk]
     notice_id = listed.json()[0]["id"]
 
     # Without the scope, or without the permission: refused.
-    read_only = client.get("/api/moderation/notices", **token(operator, ["read"]))
+    read_only = client.get("/api/copyright/notices", **token(operator, ["read"]))
     assert read_only.status_code == 403 and read_only.json()["code"] == "insufficient_scope"
     member = token(users["other"], ["moderate"])
-    assert client.get("/api/moderation/notices", **member).status_code == 403
+    assert client.get("/api/copyright/notices", **member).status_code == 403
     refused = client.post(
-        f"/api/moderation/notices/{notice_id}/accept", {}, content_type="application/json", **member
+        f"/api/copyright/notices/{notice_id}/accept", {}, content_type="application/json", **member
     )
     assert refused.status_code == 403
 
     accepted = client.post(
-        f"/api/moderation/notices/{notice_id}/accept", {}, content_type="application/json", **op
+        f"/api/copyright/notices/{notice_id}/accept", {}, content_type="application/json", **op
     )
     assert accepted.status_code == 200, accepted.content
     takedown_id = accepted.json()[0]["id"]
     assert accepted.json()[0]["notice"] == number
     assert client.get(f"/api/documents/{doc.pk}").status_code == 410
     restored = client.post(
-        f"/api/moderation/takedowns/{takedown_id}/restore",
+        f"/api/copyright/takedowns/{takedown_id}/restore",
         {"reason": "误判"},
         content_type="application/json",
         **op,
@@ -220,7 +230,7 @@ def test_operator_api_with_the_moderate_scope(client, users, operator, staff):
     assert client.get(f"/api/documents/{doc.pk}").status_code == 200
 
     down = client.post(
-        f"/api/moderation/documents/{doc.pk}/take-down",
+        f"/api/copyright/documents/{doc.pk}/take-down",
         {"cause": "illegal", "reason": "违法内容"},
         content_type="application/json",
         **op,
@@ -228,11 +238,11 @@ def test_operator_api_with_the_moderate_scope(client, users, operator, staff):
     assert down.status_code == 200 and down.json()["cause"] == "illegal"
     assert client.get(f"/doc/{doc.pk}.html").status_code == 410
     again = client.post(
-        f"/api/moderation/documents/{doc.pk}/take-down", {}, content_type="application/json", **op
+        f"/api/copyright/documents/{doc.pk}/take-down", {}, content_type="application/json", **op
     )
     assert again.status_code == 409
     rejected = client.post(
-        f"/api/moderation/notices/{notice_id}/reject",
+        f"/api/copyright/notices/{notice_id}/reject",
         {"reason": "x"},
         content_type="application/json",
         **op,
@@ -270,3 +280,20 @@ def test_my_documents_offers_the_counter_notice(client, users, operator):
     assert f"/doc/{doc.pk}/edit" not in page
     form = client.get(f"/doc/{doc.pk}/counter-notice")
     assert form.status_code == 200 and "我的被下架文档" in form.content.decode()
+
+
+def test_the_report_queue_takes_down_through_the_copyright_service(users, operator):
+    from openwenku.moderation.models import Report, Takedown
+    from openwenku.moderation.services import report_create, report_handle
+
+    doc = make_doc(users["uploader"], title="泄露隐私的文档")
+    report = report_create(
+        document=doc, reporter=users["other"], reason="privacy", detail="身份证号"
+    )
+    report_handle(report=report, by=users["operator"], outcome="taken_down", note="含个人信息")
+    doc.refresh_from_db()
+    assert doc.status == "taken_down" and doc.takedown_cause == "privacy"
+    takedown = Takedown.objects.get(document=doc)
+    assert takedown.reason == "含个人信息"
+    assert Notification.objects.filter(recipient=users["uploader"], kind="takedown").exists()
+    assert Report.objects.get(pk=report.pk).outcome == "taken_down"

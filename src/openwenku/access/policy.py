@@ -13,6 +13,8 @@ A document taken down for cause (``Document.Status.TAKEN_DOWN``) is refused to
 everyone with ``Reason.TAKEN_DOWN`` (410), buyers and its uploader included;
 only holders of ``moderation.handle_notice`` or ``moderation.take_down`` still
 read its pages (in their queue).
+``moderation.review_document`` sees a held document whole (its page and every page
+image and text, never the original) to review it.
 
 ``tests/access/test_policy.py`` is the specification: reader kind × document
 state × action → decision.
@@ -29,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from openwenku.core.errors import ApplicationError
 from openwenku.documents.models import MANAGE_ANY_DOCUMENT, READ_ALL_CONTENT, Document
 from openwenku.market.models import VIEW_WALLET, MarketSettings, Purchase
+from openwenku.moderation.models import REVIEW_DOCUMENT
 from openwenku.moderation.permissions import HANDLE_NOTICE, TAKE_DOWN
 
 if TYPE_CHECKING:
@@ -136,6 +139,16 @@ def reads_everything(reader: Reader) -> bool:
     return is_member(reader) and reader.has_perm(READ_ALL_CONTENT)  # type: ignore[union-attr]
 
 
+def reviews(reader: Reader, document: Document) -> bool:
+    """Holders of ``moderation.review_document`` read a held document to review it
+    (a held document is otherwise seen by its managers only, marked under review)."""
+    return (
+        document.status == Document.Status.HELD
+        and is_member(reader)
+        and reader.has_perm(REVIEW_DOCUMENT)  # type: ignore[union-attr]
+    )
+
+
 def may_lock_prices(reader: Reader) -> bool:
     """Only operators who manage any document fix a price against its uploader."""
     return is_member(reader) and reader.has_perm(MANAGE_ANY_DOCUMENT)  # type: ignore[union-attr]
@@ -202,6 +215,8 @@ class DocumentAccess:
     # only takedown reviewers still read its pages.
     taken_down: bool = False
     takedown_reviewer: bool = False
+    # A reviewer of a held document (``reviews``): sees it whole, manages nothing.
+    reviewer: bool = False
 
     @property
     def hidden_pages(self) -> int:
@@ -216,7 +231,7 @@ class DocumentAccess:
 
     @property
     def can_view(self) -> bool:
-        return self.published or self.manager or self.kept_for_buyer
+        return self.published or self.manager or self.kept_for_buyer or self.reviewer
 
     @property
     def can_manage(self) -> bool:
@@ -289,13 +304,14 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
         )
     published = document.status == Document.Status.READY
     manager = is_manager(reader, document)
+    reviewer = reviews(reader, document)
     member = is_member(reader)
     free = preview_limit(document)
     total = document.page_count
     purchased = False
     kept = False
     reason: Reason | None = None
-    if manager or (published and reads_everything(reader)):
+    if manager or reviewer or (published and reads_everything(reader)):
         allowed = True
     elif document.status == Document.Status.UNPUBLISHED:
         # Whatever its price now, a purchase made while it was on sale still counts.
@@ -321,6 +337,7 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
         visible_pages=total if allowed else free,
         free_pages=free,
         total_pages=total,
+        reviewer=reviewer,
     )
 
 

@@ -31,7 +31,7 @@ class UsernameOrEmailBackend(ModelBackend):
             username = kwargs.get(UserModel.USERNAME_FIELD)
         if username is None or password is None:
             return None
-        user = self._find_user(username)
+        user = self.find_user(username)
         if user is None:
             # Hash once anyway so response time does not reveal unknown accounts.
             UserModel().set_password(password)
@@ -52,7 +52,8 @@ class UsernameOrEmailBackend(ModelBackend):
         )
 
     @staticmethod
-    def _find_user(identifier: str) -> User | None:
+    def find_user(identifier: str) -> User | None:
+        """The one account a username or e-mail address names, if any."""
         manager = UserModel._default_manager
         try:
             return manager.get_by_natural_key(identifier)

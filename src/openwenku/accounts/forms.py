@@ -5,7 +5,6 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import throttling
 from .models import User
@@ -90,6 +89,9 @@ class ProfileForm(MemberFieldsMixin, forms.ModelForm):
         return cleaned
 
 
+LOCKED_OUT = "too_many_attempts"
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, taking a username or an e-mail address, with throttling."""
 
@@ -116,30 +118,14 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs["maxlength"] = 254
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username")
-        ip = throttling.client_ip(self.request)
-        if username and throttling.is_locked_out(username, ip):
-            minutes = max(1, throttling.window_seconds() // 60)
-            raise ValidationError(
-                ngettext(
-                    "Too many failed login attempts. Please wait %(minutes)d minute "
-                    "and try again, or reset your password.",
-                    "Too many failed login attempts. Please wait %(minutes)d minutes "
-                    "and try again, or reset your password.",
-                    minutes,
-                ),
-                code="too_many_attempts",
-                params={"minutes": minutes},
-            )
+        # The throttle (django-axes, first among the authentication backends)
+        # counts the failure and refuses a locked-out account or address.
         try:
-            cleaned = super().clean()
-        except ValidationError as exc:
-            if username and getattr(exc, "code", None) == "invalid_login":
-                throttling.record_failure(username, ip)
+            return super().clean()
+        except ValidationError:
+            if self.request is not None and throttling.is_locked_out(self.request):
+                raise ValidationError(throttling.login_lockout_message(), code=LOCKED_OUT) from None
             raise
-        if username:
-            throttling.clear_failures(username, ip)
-        return cleaned
 
     def get_invalid_login_error(self) -> ValidationError:
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login")

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -26,8 +26,9 @@ from django.views.generic.base import ContextMixin
 from openwenku.core.models import SiteConfiguration
 
 from . import services
-from .forms import LoginForm, ProfileForm, RegisterForm
+from .forms import LOCKED_OUT, LoginForm, ProfileForm, RegisterForm
 from .models import User
+from .selectors import member_penalties
 from .throttling import allow, client_ip
 from .types import AuthenticatedRequest
 
@@ -116,6 +117,14 @@ class LoginView(SiteContextMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, LOCKED_OUT):
+            # Locked out: the form with its message, as 429 (with Retry-After, added
+            # by the throttle's middleware).
+            response.status_code = 429
+        return response
+
 
 class LogoutView(SiteContextMixin, auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -133,6 +142,14 @@ class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView[User, Prof
     success_message = _("Your profile has been saved.")
     # Not "user": that would hide the logged-in member the page header shows.
     context_object_name = "profile"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        penalties = list(member_penalties(self.request.user)[:50])
+        for p in penalties:
+            p.in_force = p.is_in_force()  # type: ignore[attr-defined]
+        context["penalties"] = penalties
+        return context
 
     def get_object(self, queryset: QuerySet[User] | None = None) -> User:
         # A separate instance: a rejected form must not change the name in the page header.

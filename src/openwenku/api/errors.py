@@ -15,6 +15,7 @@ class InvalidCredentials(ApplicationError):
 
 
 class TooManyFailedLogins(TooManyRequests):
+    code = "too_many_login_failures"
     default_message = _("Too many failed attempts; try again later.")
 
 

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
-from openwenku.accounts.throttling import client_ip
+from openwenku.accounts import throttling
 from openwenku.core.errors import NotFound
 
 from .errors import InvalidCredentials, TooManyFailedLogins
@@ -18,10 +17,6 @@ from .models import DEFAULT_SCOPES, ApiToken
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import User
-
-# Failed passwords allowed per address before the token endpoint says 429, and for how long.
-MAX_FAILED_LOGINS = 10
-FAILED_LOGINS_WINDOW = 15 * 60
 
 
 def token_create(
@@ -35,15 +30,15 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """A new token (and its raw value, shown once) for a member's password.
 
-    Raises :class:`TooManyFailedLogins` after too many failures from one
-    address, :class:`InvalidCredentials` for a wrong username or password.
+    Raises :class:`TooManyFailedLogins` once the login throttle locks the
+    account or the address (the site's one throttle, django-axes: it sees the
+    attempt through ``request``), :class:`InvalidCredentials` for a wrong
+    username or password.
     """
-    key = f"api-token-fail:{client_ip(request)}"
-    if cache.get(key, 0) >= MAX_FAILED_LOGINS:
-        raise TooManyFailedLogins
     user = authenticate(request, username=username, password=password)
     if user is None:
-        cache.set(key, cache.get(key, 0) + 1, FAILED_LOGINS_WINDOW)
+        if throttling.is_locked_out(request):
+            raise TooManyFailedLogins(retry_after=throttling.login_retry_after())
         raise InvalidCredentials
     return ApiToken.issue(user=user, name=name, scopes=scopes, days=days)
 

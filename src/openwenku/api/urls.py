@@ -27,7 +27,7 @@ from openwenku.core.errors import (
     TooManyRequests,
 )
 
-from . import copyright, documents, market, search
+from . import copyright, documents, market, moderation, search
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -43,7 +43,8 @@ api = NinjaAPI(
 api.add_router("/", documents.router)
 api.add_router("/market", market.router)
 api.add_router("/search", search.router)
-api.add_router("/moderation", copyright.router)
+api.add_router("/moderation", moderation.router)
+api.add_router("/copyright", copyright.router)
 
 
 class InvalidRequest(ApplicationError):
@@ -87,7 +88,10 @@ def as_application_error(exc: Exception) -> ApplicationError:
 def application_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     """The API's one mapping of the error contract: ``{"code", "detail", …}``."""
     error = as_application_error(exc if isinstance(exc, Exception) else exc())
-    return api.create_response(request, error.as_dict(), status=error.status)
+    response = api.create_response(request, error.as_dict(), status=error.status)
+    for name, value in error.headers().items():
+        response[name] = value
+    return response
 
 
 for refusal in (

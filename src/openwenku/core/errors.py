@@ -59,6 +59,10 @@ class ApplicationError(Exception):
         """Further machine-readable fields for the API (e.g. a balance)."""
         return {}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries (the web and the API both set them)."""
+        return {}
+
 
 class NotFound(ApplicationError):
     """The thing does not exist, or this person may not know that it does."""
@@ -87,6 +91,21 @@ class Conflict(ApplicationError):
 
 
 class TooManyRequests(ApplicationError):
+    """429; ``retry_after`` (seconds), when known, becomes the Retry-After header."""
+
     code = "rate_limited"
     status = 429
     default_message = _("Too many requests; try again later.")
+
+    def __init__(
+        self,
+        message: str | Promise | None = None,
+        *,
+        retry_after: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after is None else {"Retry-After": str(max(1, self.retry_after))}

@@ -30,9 +30,16 @@ class ApplicationErrorMiddleware:
 
 
 def error_response(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    response: HttpResponse
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse(error.as_dict(), status=error.status)
-    response = TemplateResponse(
-        request, "core/error.html", {"error": error, "message": error.message}, status=error.status
-    )
-    return response.render()
+        response = JsonResponse(error.as_dict(), status=error.status)
+    else:
+        response = TemplateResponse(
+            request,
+            "core/error.html",
+            {"error": error, "message": error.message},
+            status=error.status,
+        ).render()
+    for name, value in error.headers().items():
+        response[name] = value
+    return response

@@ -67,3 +67,24 @@ class SiteConfiguration(models.Model):
             "complaint_email": email,
             "icp": str(row.get("icp") or defaults["ICP"]),
         }
+
+
+class RateCounter(models.Model):
+    """Events of one kind by one client in the current fixed window (``core.ratelimit``).
+
+    Counted in the database with one atomic statement: the default cache (files)
+    cannot add one to a number atomically, and a limit that parallel requests
+    read-then-write lets a script through."""
+
+    # A hash of (bucket, client): short, and free of anything the client typed.
+    key = models.CharField(max_length=64, primary_key=True)
+    # When the window began, in whole seconds since the epoch.
+    window_start = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}: {self.hits}"

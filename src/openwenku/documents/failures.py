@@ -79,6 +79,13 @@ MESSAGES: dict[str, Promise] = {
 UNKNOWN_TYPE = _("unknown")
 
 
+def register_messages(messages: Mapping[str, Promise]) -> None:
+    """Let a higher app add codes of its own (integrity's held/rejected reasons),
+    so :func:`failure_message` shows them in the reader's language."""
+    for code, message in messages.items():
+        MESSAGES.setdefault(code, message)
+
+
 def default_params(fmt: str = "") -> dict[str, Any]:
     """What a message may need that the settings and the document's format tell."""
     conf = settings.OPENWENKU
@@ -107,6 +114,8 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str | None:
 def failure_message(document: Document) -> str:
     """Why ``document`` failed, in the reader's language (rows from before codes: as stored)."""
     code = document.failure_code
+    if code == "review_rejected":  # the operator's own words
+        return document.failure_reason
     params = default_params(document.format)
     if code == "render_timeout":
         params["seconds"] = settings.OPENWENKU["RENDER_TIMEOUT"]

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +22,8 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.accounts.models import Penalty
+from openwenku.accounts.selectors import penalty_in_force
 from openwenku.accounts.throttling import allow
 from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
@@ -161,6 +163,36 @@ def upload_quota_check(*, owner: User, files: int = 1, size: int = 0) -> None:
         )
 
 
+class UploadBanned(ApplicationError):
+    """The member is banned from uploading (a penalty in force); says why and until when."""
+
+    code = "upload_banned"
+    status = 403
+
+    def extra(self) -> dict[str, Any]:
+        return {"reason": self.params.get("reason"), "ends_at": self.params.get("ends_at")}
+
+
+def upload_ban_check(*, owner: User) -> None:
+    """Refuse any upload by a member under an upload ban (``accounts.Penalty``), with
+    its reason and end; checked by every way in (web, API, the import command)."""
+    ban = penalty_in_force(owner, Penalty.Kind.UPLOAD_BAN)
+    if ban is None:
+        return
+    if ban.ends_at is None:
+        raise UploadBanned(
+            _("You may not upload documents: %(reason)s (permanent)."),
+            reason=ban.reason,
+            ends_at=None,
+        )
+    raise UploadBanned(
+        _("You may not upload documents until %(end)s: %(reason)s."),
+        reason=ban.reason,
+        end=timezone.localtime(ban.ends_at).strftime("%Y-%m-%d %H:%M"),
+        ends_at=ban.ends_at.isoformat(),
+    )
+
+
 def upload_request_check(*, files: int) -> None:
     """Refuse a request carrying more files than one request may (a setting)."""
     limit = settings.OPENWENKU["UPLOAD_FILES_PER_REQUEST"]
@@ -194,6 +226,7 @@ def document_create(
     a file that is no document we can convert is refused with the reason.
     """
     _check_size(incoming.size, incoming.name)
+    upload_ban_check(owner=owner)
     _check_pricing(price, preview_pages)
     if enforce_quota:
         upload_quota_check(owner=owner, size=incoming.size)
@@ -329,6 +362,58 @@ def document_unpublish(*, document: Document) -> None:
         )
         if updated:
             signals.send_after_commit(signals.document_removed, document.pk)
+
+
+def document_approve_held(*, document: Document) -> bool:
+    """Publish a document a publish gate held, once an operator approved it.
+
+    The same way out as a conversion's publish (``document_published`` after
+    commit: search indexes it, the market rewards the uploader); False if it was
+    no longer held."""
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, status=Document.Status.HELD).update(
+            status=Document.Status.READY, failure_code="", failure_reason=""
+        )
+        if updated:
+            signals.send_after_commit(signals.document_published, document.pk)
+    if updated:
+        document.status = Document.Status.READY
+        document.failure_code = document.failure_reason = ""
+    return bool(updated)
+
+
+def document_reject_held(*, document: Document, reason: str) -> bool:
+    """Refuse a held document for good, with the operator's reason shown to its uploader."""
+    updated = Document.objects.filter(pk=document.pk, status=Document.Status.HELD).update(
+        status=Document.Status.REJECTED,
+        failure_code="review_rejected",
+        failure_reason=reason[:1000],
+    )
+    if updated:
+        document.status = Document.Status.REJECTED
+        document.failure_code, document.failure_reason = "review_rejected", reason[:1000]
+    return bool(updated)
+
+
+def document_hold(*, document: Document, code: str, reason: str) -> bool:
+    """Take a published document off the site for review (a content check found
+    something after an edit or OCR); False if it was not published.
+
+    ``code`` is shown to the uploader translated (documents/failures.py),
+    ``reason`` is the English text for operators, as conversion stores them.
+    """
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, status=Document.Status.READY).update(
+            status=Document.Status.HELD, failure_code=code[:32], failure_reason=reason[:1000]
+        )
+        if updated:
+            signals.send_after_commit(signals.document_removed, document.pk)
+            signals.send_after_commit(signals.document_held, document.pk)
+    if updated:
+        document.status = Document.Status.HELD
+        document.failure_code = code[:32]
+        document.failure_reason = reason[:1000]
+    return bool(updated)
 
 
 def document_republish(*, document: Document) -> None:

@@ -10,7 +10,6 @@ other apps follow (search drops it, the market freezes its earnings).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
@@ -25,6 +24,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.accounts.models import Penalty
+from openwenku.accounts.selectors import penalty_in_force
 from openwenku.accounts.throttling import allow
 from openwenku.audit.models import AuditEntry
 from openwenku.audit.services import audit_record
@@ -34,8 +35,9 @@ from openwenku.documents.models import Document
 from openwenku.notifications.services import notify
 
 from . import notices as kinds
-from .models import Attachment, Claim, CopyrightNotice, CounterNotice, Takedown
+from .models import Attachment, Claim, CopyrightNotice, CounterNotice, Report, Takedown
 from .permissions import HANDLE_CLAIM, HANDLE_NOTICE, TAKE_DOWN
+from .services import penalty_impose
 from .tasks import email_notice_sender
 
 if TYPE_CHECKING:
@@ -403,33 +405,38 @@ def repeat_infringer_check(member: User, *, by: User | None) -> bool:
     return True
 
 
-def _ban_repeat_infringer(member: User, *, notices: int, by: User | None) -> None:
-    """Ban the member's uploads for ``OPENWENKU_REPEAT_INFRINGER_BAN_DAYS`` days.
-
-    TODO(lead): create the upload-ban Penalty of the review/penalties half here
-    (it checks uploads and shows the ban on the member's page); until then the
-    ban is recorded in the audit log and told to the member.
-    """
+def _ban_repeat_infringer(member: User, *, notices: int, by: User | None) -> Penalty | None:
+    """Ban the member's uploads for ``OPENWENKU_REPEAT_INFRINGER_BAN_DAYS`` days (0:
+    for good): an upload-ban penalty imposed by the site itself (audited, shown on the
+    member's page, told to them with its reason and end). None if one is in force."""
+    if penalty_in_force(member, Penalty.Kind.UPLOAD_BAN) is not None:
+        return None
     days = settings.OPENWENKU["REPEAT_INFRINGER_BAN_DAYS"]
-    ends = timezone.now() + dt.timedelta(days=days)
     reason = str(
         _("%(n)d copyright notices against your documents were upheld (repeat infringer).")
         % {"n": notices}
     )
-    audit_record(
-        Action.PENALTY,
-        actor=by,
+    return penalty_impose(
         member=member,
+        kind=Penalty.Kind.UPLOAD_BAN,
         reason=reason,
-        penalty="upload_ban",
-        ends_at=ends.isoformat(),
+        days=days if days > 0 else None,
+        by=None,  # the rule imposes it, not the operator who upheld the last notice
     )
-    notify(
-        member,
-        kinds.REPEAT_INFRINGER,
-        reason=reason,
-        ends=timezone.localtime(ends).strftime("%Y-%m-%d %H:%M"),
+
+
+def takedown_from_report(document: Document, by: User, reason: str) -> Takedown:
+    """The report queue's "take down" (``services.register_takedown``): the cause
+    follows what the document's open reports say (privacy, illegal, else copyright)."""
+    reported = set(
+        Report.objects.filter(document=document, status=Report.Status.OPEN).values_list(
+            "reason", flat=True
+        )
     )
+    cause = next(
+        (c for c in (Cause.PRIVACY, Cause.ILLEGAL) if c.value in reported), Cause.COPYRIGHT
+    )
+    return take_down(document=document, cause=cause, by=by, reason=reason)
 
 
 # --- Claims (认领) ------------------------------------------------------------------------

@@ -18,8 +18,13 @@ class ReportForm(forms.Form):
     )
     contact = forms.CharField(label=_("Contact (optional)"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, anonymous: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if anonymous:
+            # A visitor without an account must say how to reach them.
+            contact = self.fields["contact"]
+            contact.required = True
+            contact.label = _("Contact (e-mail or phone)")
         reason = self.fields["reason"]
         assert isinstance(reason, forms.ChoiceField)
         reason.choices = Report.Reason.choices

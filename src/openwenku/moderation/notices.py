@@ -31,14 +31,6 @@ CONFIRMED = register(
         email=True,
     )
 )
-REPEAT_INFRINGER = register(
-    Kind(
-        "repeat_infringer_ban",
-        _("Your uploads are suspended"),
-        _("%(reason)s You may not upload documents until %(ends)s."),
-        email=True,
-    )
-)
 CLAIM_APPROVED = register(
     Kind(
         "claim_approved",

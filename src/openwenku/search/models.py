@@ -11,8 +11,10 @@ class SearchEntry(models.Model):
 
     The columns hold space-separated tokens from ``analysis``; SQLite's FTS5
     table (``search_fts``) indexes them through triggers, PostgreSQL's ``vector``
-    column (GIN-indexed) is computed from them. ``text`` is the normalised
-    body, used to check quoted phrases; none of it is ever sent to a reader.
+    column (GIN-indexed) is computed from them: every page, so words of paid
+    pages find a document. ``text`` is the normalised text of the free preview
+    pages only, used to check quoted phrases (a phrase test on paid pages would
+    reveal what they say); none of it is ever sent to a reader.
     """
 
     document = models.OneToOneField(

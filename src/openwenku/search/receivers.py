@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
+from django.db.models.signals import post_save
+
 from openwenku.conversion.signals import worker_process_started
 from openwenku.documents import signals
+from openwenku.market.models import MarketSettings
 
 from . import analysis, services
+from .tasks import refresh_phrase_texts
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,12 @@ def _safely(service, document_id: int) -> None:
         logger.exception("search index update failed for document %s", document_id)
 
 
+def on_market_settings_saved(sender, **kwargs) -> None:
+    """The default free preview may have changed: which pages quoted phrases see
+    follows it (priced documents without a preview of their own)."""
+    transaction.on_commit(refresh_phrase_texts.enqueue)
+
+
 def on_worker_started(sender, **kwargs) -> None:
     """Every converted document is indexed: load the segmenter as the worker starts."""
     analysis.warm_up()
@@ -50,3 +61,6 @@ def connect() -> None:
     signals.document_changed.connect(on_changed, dispatch_uid="search.changed")
     signals.document_removed.connect(on_removed, dispatch_uid="search.removed")
     worker_process_started.connect(on_worker_started, dispatch_uid="search.warm_up")
+    post_save.connect(
+        on_market_settings_saved, sender=MarketSettings, dispatch_uid="search.preview_default"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import PurePath
 from typing import Any
@@ -13,8 +13,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from openwenku.access.policy import preview_limit
+from openwenku.core import ratelimit
+from openwenku.core.errors import TooManyRequests
 from openwenku.documents.models import Document, DocumentPage
 
 from . import analysis
@@ -50,17 +53,31 @@ def _top_terms(document: Document, public_text: str) -> list[str]:
     return analysis.keywords(source[:KEYWORD_SOURCE_CHARS], limit=12)
 
 
+def _public_pages(document: Document) -> Iterator[str]:
+    """Texts of the pages anyone may preview (``preview_limit``), in order."""
+    limit = preview_limit(document)
+    pages = DocumentPage.objects.filter(document=document, number__lte=limit).order_by("number")
+    return pages.values_list("text", flat=True).iterator(chunk_size=50)
+
+
 def _public_text(document: Document) -> str:
     """Text of the pages anyone may preview, up to what keywords need."""
-    limit = preview_limit(document)
     out, size = [], 0
-    pages = DocumentPage.objects.filter(document=document, number__lte=limit).order_by("number")
-    for text in pages.values_list("text", flat=True).iterator(chunk_size=50):
+    for text in _public_pages(document):
         out.append(text)
         size += len(text)
         if size >= KEYWORD_SOURCE_CHARS:
             break
     return "\n".join(out)
+
+
+def _phrase_text(document: Document) -> str:
+    """What quoted phrases are checked against: the free preview pages only.
+
+    Words of paid pages still find a document (the segmented ``body`` holds every
+    page), but a phrase test on them would tell, one query at a time, whether any
+    sentence is on a paid page (issue 11, item 8)."""
+    return analysis.compact("\n".join(t for t in _public_pages(document) if t))
 
 
 def _indexable(document_id: int) -> Document | None:
@@ -95,15 +112,16 @@ def search_index_document(*, document_id: int) -> bool:
         title=title,
         keywords=keywords,
         body=body,
-        text=analysis.compact(full),
+        text=_phrase_text(document),
         top_terms=_top_terms(document, _public_text(document)),
     )
     return True
 
 
 def search_update_metadata(*, document_id: int) -> bool:
-    """Refresh title, keywords and related terms; the segmented body is kept."""
-    entry = SearchEntry.objects.filter(document_id=document_id).only("body", "text").first()
+    """Refresh title, keywords, related terms and the phrase text (a new price or
+    preview changes which pages are public); the segmented body is kept."""
+    entry = SearchEntry.objects.filter(document_id=document_id).only("body").first()
     document = _indexable(document_id)
     if entry is None or document is None:
         return search_index_document(document_id=document_id)
@@ -113,7 +131,7 @@ def search_update_metadata(*, document_id: int) -> bool:
         title=title,
         keywords=keywords,
         body=entry.body,
-        text=entry.text,
+        text=_phrase_text(document),
         top_terms=_top_terms(document, _public_text(document)),
     )
     return True
@@ -139,6 +157,29 @@ def _write(
     with transaction.atomic():
         SearchEntry.objects.update_or_create(document=document, defaults=columns)
         backend.after_write(document.pk, title, keywords, body)
+
+
+def search_refresh_phrase_texts(*, only_default_preview: bool = True) -> int:
+    """Recompute the phrase text (free pages only) of indexed documents whose free
+    pages follow the site's default (priced, no preview of their own): after an
+    operator changes the default, a lowered one must hide its pages from phrases
+    at once. ``only_default_preview=False`` does every entry. Returns the count."""
+    entries = SearchEntry.objects.all()
+    if only_default_preview:
+        entries = entries.filter(document__price__gt=0, document__preview_pages__isnull=True)
+    done, last = 0, 0
+    while True:
+        chunk = list(
+            entries.filter(document_id__gt=last)
+            .order_by("document_id")
+            .values_list("document_id", flat=True)[:200]
+        )
+        if not chunk:
+            return done
+        for document in Document.objects.filter(pk__in=chunk):
+            SearchEntry.objects.filter(document_id=document.pk).update(text=_phrase_text(document))
+            done += 1
+        last = chunk[-1]
 
 
 def search_remove_document(*, document_id: int) -> None:
@@ -212,3 +253,37 @@ def search_prune_log() -> int:
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = QueryLog.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- rate limit ---------------------------------------------------------------------
+# Searches a person makes in a minute, at most: paging through results and
+# refining a query stay far below it; a script testing sentences one by one does not.
+SEARCH_RATE_WINDOW = 60
+
+
+class SearchRateLimited(TooManyRequests):
+    default_message = _("You are searching very fast. Please wait a minute, then search again.")
+
+
+def search_rate_check(*, client: str, member_id: int | None) -> None:
+    """Count one search by a client (its address) or a member; raise
+    :class:`SearchRateLimited` past ``OPENWENKU_SEARCH_RATE`` a minute.
+
+    A member is counted as the member, from any address, and their address also
+    against ``OPENWENKU_SEARCH_RATE_PER_IP`` (many members may share one address
+    behind a NAT; one script may not rotate accounts there). Anyone else is
+    counted by address."""
+    rate = int(_settings().get("RATE", 60))
+    if rate <= 0:
+        return
+    if member_id is None:
+        checks = [("search-ip", client, rate)]
+    else:
+        per_ip = int(_settings().get("RATE_PER_IP", rate * 10))
+        checks = [("search-member", str(member_id), rate), ("search-member-ip", client, per_ip)]
+    for bucket, who, limit in checks:
+        if limit <= 0:
+            continue
+        verdict = ratelimit.hit(bucket, who, limit=limit, window=SEARCH_RATE_WINDOW)
+        if not verdict.allowed:
+            raise SearchRateLimited(retry_after=verdict.retry_after)

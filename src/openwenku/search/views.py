@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from openwenku.accounts.throttling import client_ip
 from openwenku.documents.models import Category
 
 from . import selectors, services
@@ -18,6 +19,11 @@ from .reports import query_report
 
 @require_GET
 def search(request):
+    # Past the limit: a 429 page with the reason (core.middleware, Retry-After set).
+    services.search_rate_check(
+        client=client_ip(request),
+        member_id=request.user.pk if request.user.is_authenticated else None,
+    )
     params = parse_params(request.GET)
     results = selectors.search_documents(
         query=params.q, filters=params.filters(), sort=params.sort, page=params.page

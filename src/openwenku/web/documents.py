@@ -52,7 +52,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     if not access.published and not access.kept_for_buyer:
         # Pages appear as they are rendered, for the uploader watching the conversion.
-        return _detail_converting(request, document)
+        return _detail_converting(request, document, can_manage=access.can_manage)
     # The paywall: only the pages (and their text) this reader may see reach the page.
     text = visible_text(document, access)
     shown, more = description_segments(text)
@@ -104,7 +104,9 @@ def _early_pages(request: HttpRequest, document: Document) -> list[dict]:
     ]
 
 
-def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse:
+def _detail_converting(
+    request: HttpRequest, document: Document, *, can_manage: bool = True
+) -> HttpResponse:
     """The uploader's (or an operator's) view while the document is not published."""
     context = {
         "document": document,
@@ -112,7 +114,7 @@ def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse
         "breadcrumb": document.category.ancestry() if document.category else [],
         "meta_description": document.description or document.title,
         "canonical_url": absolute_url(document.get_absolute_url(), request),
-        "can_manage": True,
+        "can_manage": can_manage,
         "status": status_payload(document),
         "tags": list(document.tags.all()),
     }
@@ -176,13 +178,16 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return download_original(request, document, access)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def report(request, pk: int):
+    """举报: members, and visitors who leave a contact (limited per address)."""
     document, _access = document_for_reader(request.user, pk)
-    form = ReportForm(request.POST or None)
+    member = request.user if request.user.is_authenticated else None
+    form = ReportForm(request.POST or None, anonymous=member is None)
     if request.method == "POST" and form.is_valid():
-        report_create(document=document, reporter=request.user, **form.cleaned_data)
+        report_create(
+            document=document, reporter=member, client=client_ip(request), **form.cleaned_data
+        )
         messages.success(request, _("Thank you. Your report was received and will be reviewed."))
         return redirect(document)
     return render(request, "documents/report.html", {"document": document, "form": form})

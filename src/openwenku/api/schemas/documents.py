@@ -9,7 +9,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from openwenku.documents.models import Category, Document
-from openwenku.documents.status import status_label
+from openwenku.documents.status import status_label, status_reasons
 
 from ..models import ApiToken
 
@@ -34,6 +34,8 @@ class DocumentOut(Schema):
     status: str
     status_label: str
     error: str | None
+    # Held for review or rejected: why (every reason, in the reader's language).
+    reasons: list[str]
     format: str
     page_count: int
     pages_ready: int
@@ -54,6 +56,10 @@ class DocumentOut(Schema):
     @staticmethod
     def resolve_status_label(obj: Document) -> str:
         return str(status_label(obj))
+
+    @staticmethod
+    def resolve_reasons(obj: Document) -> list[str]:
+        return status_reasons(obj)
 
     @staticmethod
     def resolve_error(obj: Document) -> str | None:

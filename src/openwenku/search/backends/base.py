@@ -94,7 +94,8 @@ class SearchBackend:
         return self.score_sql(parsed)
 
     def contains_sql(self) -> str:
-        """A condition that the entry's compact text ``e.text`` contains a phrase (%s)."""
+        """A condition that the entry's compact text ``e.text`` (of the free preview
+        pages only) contains a phrase (%s)."""
         raise NotImplementedError
 
     def window_order(self) -> str:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0008_document_status_before_takedown_and_more'),
-        ('moderation', '0001_initial'),
+        ('moderation', '0003_operators_and_reasons'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("moderation", "0002_claim_copyrightnotice_attachment_takedown_and_more"),
+        ("moderation", "0004_copyright_notices_takedowns_claims"),
     ]
 
     operations = [migrations.RunPython(operators_group, migrations.RunPython.noop)]
