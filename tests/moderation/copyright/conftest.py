@@ -1,5 +1,6 @@
-"""Members in every role, documents as rows, and operators holding only the
-moderation permissions they are given."""
+"""Fixtures of the copyright tests (tests/moderation/conftest.py belongs to the
+review half): members in every role, documents as rows, and
+operators holding only the moderation permissions they are given."""
 
 import re
 
