@@ -21,6 +21,7 @@ from openwenku.access import paywall
 from openwenku.accounts.models import Penalty, User
 from openwenku.audit.models import AuditEntry
 from openwenku.core.errors import ApplicationError
+from openwenku.documents import failures
 from openwenku.documents.models import Document
 from openwenku.integrity.selectors import findings_for
 from openwenku.moderation import selectors, services
@@ -71,7 +72,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "items": items,
         "reason": reason,
         "query": urlencode({"reason": reason}) if reason else "",
-        "reason_codes": selectors.held_reason_codes(),
+        "reason_codes": [
+            (code, failures.render(code) or code) for code in selectors.held_reason_codes()
+        ],
         "rejection_reasons": selectors.rejection_reasons(),
     }
     return render(request, "moderation/review_queue.html", context)
