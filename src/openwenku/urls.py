@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("openwenku.web.documents_urls")),
+    path("", include("openwenku.web.copyright_urls")),
     path("", include("openwenku.search.urls")),
     path("", include("openwenku.web.market_urls")),
     path("", include("openwenku.web.moderation_urls")),

@@ -108,6 +108,20 @@ def clean_title(title: str, fallback: str) -> str:
     return (title or fallback)[:255]
 
 
+def taken_down_work_check(sha256: str, name: str) -> None:
+    """Refuse, whoever uploads it, a file whose exact bytes were taken down
+    (a copyright notice or an operator's takedown)."""
+    if Document.objects.filter(sha256=sha256, status=Document.Status.TAKEN_DOWN).exists():
+        raise UploadRefused(
+            _(
+                "“%(name)s” cannot be uploaded: this file was removed from the site after "
+                "a copyright or legal notice."
+            ),
+            code="upload_taken_down",
+            name=name,
+        )
+
+
 class UploadQuotaExceeded(ApplicationError):
     """A member's upload quota is used up; the message says which and when it resets."""
 
@@ -224,6 +238,7 @@ def document_create(
             _("“%(name)s”: %(reason)s"), name=incoming.name, reason=exc.message
         ) from None
 
+    taken_down_work_check(incoming.sha256, incoming.name)
     original_name = Path(incoming.name).name[:255] or "untitled"
     with transaction.atomic():
         if enforce_quota:
@@ -429,3 +444,74 @@ def document_delete(*, document: Document) -> bool:
     for name in filter(None, names):
         transaction.on_commit(partial(default_storage.delete, name))
     return True
+
+
+# --- Takedown for cause, restore, transfer (moderation calls these) -----------------
+
+
+def document_take_down(*, document: Document, cause: str, by: User | None) -> bool:
+    """Take a document down for cause (copyright, illegal, privacy): every surface
+    answers 410 from the next request; search and listings drop it, the market
+    freezes its sale earnings (``document_removed_for_cause``). Its status is kept
+    for ``document_restore``. False if it was taken down already."""
+    if cause not in Document.TakedownCause.values:
+        raise ValueError(f"unknown takedown cause {cause!r}")
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.status == Document.Status.TAKEN_DOWN:
+            return False
+        previous = locked.status
+        Document.objects.filter(pk=document.pk).update(
+            status=Document.Status.TAKEN_DOWN,
+            status_before_takedown=previous,
+            takedown_cause=cause,
+            # A conversion under way loses its lease: its result is discarded, so it
+            # cannot publish the document over the takedown.
+            lease_owner="",
+            lease_expires_at=None,
+            updated_at=Now(),
+        )
+        signals.send_after_commit(signals.document_removed, document.pk)
+        signals.send_after_commit(
+            signals.document_removed_for_cause, document.pk, cause=cause, by=by
+        )
+    document.status = Document.Status.TAKEN_DOWN
+    document.status_before_takedown = previous
+    document.takedown_cause = cause
+    return True
+
+
+def document_restore(*, document: Document, by: User | None) -> bool:
+    """Put a taken-down document back in the status it had (search, listings and
+    earnings follow through ``document_published`` and ``document_restored``); one
+    taken down while converting is converted again. False if it was not taken down."""
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.status != Document.Status.TAKEN_DOWN:
+            return False
+        status = locked.status_before_takedown or Document.Status.READY
+        if status in (Document.Status.UPLOADED, Document.Status.CONVERTING):
+            # Its conversion was cut off by the takedown: it starts again.
+            status = Document.Status.UPLOADED
+        Document.objects.filter(pk=document.pk).update(
+            status=status, status_before_takedown="", takedown_cause="", updated_at=Now()
+        )
+        signals.send_after_commit(signals.document_restored, document.pk, status=status, by=by)
+        if status == Document.Status.READY:
+            signals.send_after_commit(signals.document_published, document.pk)
+        elif status == Document.Status.UPLOADED:
+            signals.send_after_commit(signals.document_uploaded, document.pk)
+    document.status = status
+    document.status_before_takedown = ""
+    document.takedown_cause = ""
+    return True
+
+
+def document_transfer(*, document: Document, to: User, by: User | None) -> Document:
+    """Make ``to`` the document's owner (an upheld claim): its future sales earn
+    for them; past sales stay with the previous owner (each sale names its seller)."""
+    with transaction.atomic():
+        Document.objects.filter(pk=document.pk).update(owner=to, updated_at=Now())
+        signals.send_after_commit(signals.document_changed, document.pk)
+    document.owner = to
+    return document

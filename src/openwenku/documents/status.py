@@ -35,6 +35,7 @@ def status_payload(document: Document) -> dict:
             Document.Status.FAILED,
             Document.Status.HELD,
             Document.Status.REJECTED,
+            Document.Status.TAKEN_DOWN,
         ),
         "reasons": status_reasons(document),
     }

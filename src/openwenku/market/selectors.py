@@ -25,7 +25,16 @@ from django.utils import timezone
 
 from openwenku.documents.models import Document
 
-from .models import DocumentDay, LedgerEntry, MarketSettings, Purchase, SignIn, Wallet, Withdrawal
+from .models import (
+    DocumentDay,
+    LedgerEntry,
+    MarketSettings,
+    Purchase,
+    SaleFreeze,
+    SignIn,
+    Wallet,
+    Withdrawal,
+)
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import User
@@ -64,8 +73,11 @@ def sale_hold() -> dt.timedelta:
 def _sale_pending() -> Q:
     """Ledger entries of sales whose income is not withdrawable yet: younger
     than the hold, or waiting for an operator's review."""
-    return Q(purchase__created_at__gt=timezone.now() - sale_hold()) | Q(
-        purchase__review=Purchase.Review.FLAGGED
+    return (
+        Q(purchase__created_at__gt=timezone.now() - sale_hold())
+        | Q(purchase__review=Purchase.Review.FLAGGED)
+        # Sales of a document taken down for cause stay frozen while it is down.
+        | Q(purchase__document_id__in=SaleFreeze.objects.values("document_id"))
     )
 
 
@@ -92,6 +104,8 @@ class PendingSales:
     on_hold: int
     under_review: int
     next_release_at: dt.datetime | None
+    # Income from sales of documents taken down for cause (frozen while down).
+    frozen: int = 0
 
 
 def pending_sales_of(user: User) -> PendingSales:
@@ -105,10 +119,14 @@ def pending_sales_of(user: User) -> PendingSales:
         n=Coalesce(Sum(F("price") - F("commission")), 0), first=Min("created_at")
     )
     first = hold["first"]
+    frozen = active.filter(document_id__in=SaleFreeze.objects.values("document_id")).aggregate(
+        n=Coalesce(Sum(F("price") - F("commission")), 0)
+    )["n"]
     return PendingSales(
         on_hold=hold["n"],
         under_review=review,
         next_release_at=first + sale_hold() if first else None,
+        frozen=frozen,
     )
 
 

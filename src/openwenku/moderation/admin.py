@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from openwenku.accounts.models import Penalty
 
 from . import services
-from .models import RejectionReason, Report, ReviewDecision
+from .models import Claim, CopyrightNotice, RejectionReason, Report, ReviewDecision, Takedown
 
 
 @admin.register(Report)
@@ -88,3 +88,45 @@ class PenaltyAdmin(admin.ModelAdmin[Penalty]):
             for p in queryset.filter(lifted_at__isnull=True)
         )
         messages.success(request, _("%(n)d penalties lifted.") % {"n": n})
+
+
+@admin.register(CopyrightNotice)
+class CopyrightNoticeAdmin(admin.ModelAdmin[CopyrightNotice]):
+    """Read-only record; operators decide notices at /manage/notices/."""
+
+    list_display = ("number", "name", "email", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("number", "name", "email", "work")
+    raw_id_fields = ("documents", "decided_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Takedown)
+class TakedownAdmin(admin.ModelAdmin[Takedown]):
+    list_display = ("document", "uploader", "cause", "status", "created_at")
+    list_filter = ("status", "cause")
+    raw_id_fields = ("document", "uploader", "notice", "by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin[Claim]):
+    list_display = ("document", "claimant", "status", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("document", "claimant", "previous_owner", "decided_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

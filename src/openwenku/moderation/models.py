@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -131,3 +133,219 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.document_id}"
+
+
+def _attachment_path(instance: models.Model, filename: str) -> str:
+    # Private, unguessable, never the sender's file name (kept in ``name``).
+    return f"moderation/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class CopyrightNotice(models.Model):
+    """A rights holder's notice (no account needed): the work, the documents of
+    this site that copy it, proof of ownership, two sworn statements."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an operator")
+        ACCEPTED = "accepted", _("Accepted: documents taken down")
+        REJECTED = "rejected", _("Rejected")
+
+    number = models.CharField(_("notice number"), max_length=24, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    work = models.TextField(_("the work"))
+    urls = models.TextField(_("document addresses"))
+    documents = models.ManyToManyField(
+        "documents.Document", related_name="copyright_notices", verbose_name=_("documents")
+    )
+    good_faith = models.BooleanField(_("statement of good faith"), default=False)
+    accurate = models.BooleanField(_("statement of accuracy"), default=False)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("copyright notice")
+        verbose_name_plural = _("copyright notices")
+        ordering = ["created_at", "id"]
+        permissions = [
+            ("handle_notice", _("Decide copyright notices and counter-notices")),
+            ("take_down", _("Take any document down at once, and restore it")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Attachment(models.Model):
+    """A file sent as proof with a notice or a claim: stored privately; only
+    operators download it."""
+
+    notice = models.ForeignKey(
+        CopyrightNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    claim = models.ForeignKey(
+        "Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Takedown(models.Model):
+    """One document taken down: by accepting a notice, or at once by an operator."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Taken down")
+        CONFIRMED = "confirmed", _("Takedown confirmed")
+        RESTORED = "restored", _("Restored")
+
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.CASCADE,
+        related_name="takedowns",
+        verbose_name=_("document"),
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="takedowns",
+        verbose_name=_("uploader"),
+    )
+    notice = models.ForeignKey(
+        CopyrightNotice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="takedowns",
+        verbose_name=_("notice"),
+    )
+    cause = models.CharField(_("cause"), max_length=12)
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    created_at = models.DateTimeField(_("taken down at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("takedown")
+        verbose_name_plural = _("takedowns")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} ({self.cause})"
+
+
+class CounterNotice(models.Model):
+    """The uploader's answer to a takedown: who they are, why it is theirs to share."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an operator")
+        RESTORED = "restored", _("Restored")
+        CONFIRMED = "confirmed", _("Takedown confirmed")
+
+    takedown = models.ForeignKey(Takedown, on_delete=models.CASCADE, related_name="counter_notices")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    real_name = models.CharField(_("real name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=200)
+    reasons = models.TextField(_("reasons"))
+    statement = models.BooleanField(_("statement"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("counter-notice")
+        verbose_name_plural = _("counter-notices")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["takedown"],
+                condition=models.Q(status="open"),
+                name="counter_notice_one_open_per_takedown",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.takedown_id}: {self.real_name}"
+
+
+class Claim(models.Model):
+    """An author's claim (认领) that a document is theirs."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an operator")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="claims"
+    )
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    evidence = models.TextField(_("evidence"))
+    contact = models.CharField(_("contact"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["created_at", "id"]
+        permissions = [("handle_claim", _("Decide authors' claims of documents"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "claimant"],
+                condition=models.Q(status="open"),
+                name="claim_one_open_per_claimant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.claimant_id}"

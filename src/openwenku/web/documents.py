@@ -30,6 +30,7 @@ from openwenku.moderation.forms import ReportForm
 from openwenku.moderation.services import report_create
 from openwenku.search.selectors import related_searches_for_document
 
+from .copyright import taken_down_page
 from .market import download_original
 
 
@@ -43,7 +44,12 @@ def _visitor(request: HttpRequest) -> str:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document, access = document_for_reader(request.user, pk)
+    try:
+        document, access = document_for_reader(request.user, pk)
+    except AccessDenied as exc:
+        if exc.reason is Reason.TAKEN_DOWN:
+            return taken_down_page(request, pk)
+        raise
     if not access.published and not access.kept_for_buyer:
         # Pages appear as they are rendered, for the uploader watching the conversion.
         return _detail_converting(request, document, can_manage=access.can_manage)
@@ -80,6 +86,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.can_manage,
         "status": status_payload(document),
         "tags": list(document.tags.all()),
+        "takedown_causes": Document.TakedownCause.choices,
     }
     return render(request, "documents/detail.html", context)
 

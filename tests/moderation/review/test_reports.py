@@ -136,15 +136,23 @@ def test_penalise_from_the_queue_and_lift(client, doc, other, operator, member):
     assert Notification.objects.filter(recipient=member, kind="penalty_lifted").exists()
 
 
-def test_takedown_is_not_offered_until_the_copyright_service_registers(
-    client, doc, other, operator
+def test_the_report_queue_takes_down_with_the_copyright_service(
+    client, doc, other, operator, make_user
 ):
+    """The copyright half registers its takedown (moderation.copyright): the queue
+    offers it; it needs moderation.take_down too, and the document answers 410 at once."""
     report = _report(client, doc, other)
-    client.force_login(operator)
+    client.force_login(operator)  # handles reports, may not take documents down
     page = client.get("/manage/reports/").content.decode()
-    assert 'value="taken_down"' not in page
+    assert 'value="taken_down"' in page
     client.post(f"/manage/reports/{report.pk}/handle", {"outcome": "taken_down"})
     assert Report.objects.get().status == "open"
+    assert client.get(f"/doc/{doc.pk}.html").status_code == 200
+    both = make_user("op2", "moderation.handle_report", "moderation.take_down", is_staff=True)
+    client.force_login(both)
+    client.post(f"/manage/reports/{report.pk}/handle", {"outcome": "taken_down"})
+    assert Report.objects.get().status == "resolved"
+    assert client.get(f"/doc/{doc.pk}.html").status_code == 410
 
 
 def test_operator_api_for_reports_and_penalties(client, doc, other, operator, member):

@@ -33,6 +33,7 @@ from .pricing import pricing_set
 from .purchases import PurchaseResult, purchase_create, purchase_refund
 from .rewards import reward_clawback, signin_claim, upload_reward_grant
 from .sales import sale_review_clear
+from .takedowns import sale_reverse, takedown_earnings_freeze, takedown_earnings_unfreeze
 from .withdrawals import (
     WithdrawalResult,
     withdrawal_approve,
@@ -56,9 +57,12 @@ __all__ = [
     "purchase_create",
     "purchase_refund",
     "reward_clawback",
+    "sale_reverse",
     "sale_review_clear",
     "signin_claim",
     "stats_record_view",
+    "takedown_earnings_freeze",
+    "takedown_earnings_unfreeze",
     "upload_reward_grant",
     "withdrawal_approve",
     "withdrawal_reject",
