@@ -56,6 +56,7 @@ DATA_ALLOW_LIST: dict[tuple[str, str], str] = {
     ("documents/defaults.py", "*"): "the seed category tree, once it moves to documents",
     ("documents/sniff.py", "_COMMON_HANZI"): "frequent characters that tell text from binary",
     ("search/analysis.py", "_UNITS"): "unit characters that join a number into one token",
+    ("web/warmup.py", "WARM_UP_QUERY"): "a Chinese query that loads the segmenter at start-up",
     ("integrity/checks/contact.py", "*"): "how contact details are written (微信, 扣扣, 点com …)",
 }
 
@@ -280,6 +281,29 @@ def _error_page(language: str, site: Site):
     return "\n".join(bodies)
 
 
+def _new_token_page(client: Client):
+    client.post("/my/tokens/", {"name": CONTENT["tag"], "scopes": ["read", "money"]})
+    return client.get("/my/tokens/")
+
+
+def _registered(client: Client):
+    """Sign up; the activation link mailed and the "check your e-mail" page."""
+    from django.core import mail
+
+    client.post(
+        "/accounts/register/",
+        {
+            "username": f"zorblax{len(mail.outbox)}",
+            "email": f"zorblax{len(mail.outbox)}@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    link = re.search(r"https?://[^/\s]+(/accounts/register/activate/\S+/)", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    return link[1], client.get("/accounts/register/sent/")
+
+
 def _buy_key() -> str:
     return "zorblax-key-0001"
 
@@ -326,7 +350,18 @@ PAGES: dict[str, tuple[str | None, Request]] = {
     "profile": ("member", lambda c, s: c.get("/accounts/profile/")),
     "password change": ("member", lambda c, s: c.get("/accounts/password/change/")),
     "password reset": (None, lambda c, s: c.get("/accounts/password/reset/")),
+    "registration mailed": (None, lambda c, s: _registered(c)[1]),
+    "registration link": (None, lambda c, s: c.get(_registered(c)[0])),
+    "refusal: registration link used or wrong": (
+        None,
+        lambda c, s: c.get("/accounts/register/activate/zorblax/"),
+    ),
     "wallet": ("member", lambda c, s: c.get("/my/wallet/")),
+    "api tokens, one just created": ("member", lambda c, s: _new_token_page(c)),
+    "refusal: api token without a scope": (
+        "member",
+        lambda c, s: c.post("/my/tokens/", {"name": CONTENT["tag"]}),
+    ),
     "earnings": ("uploader", lambda c, s: c.get("/my/earnings/")),
     "withdraw form": ("uploader", lambda c, s: c.get("/my/withdraw/")),
     "refusal: withdraw too much": (
@@ -372,6 +407,7 @@ STATUS = {
     "refusal: too few coins": 402,
     "refusal: empty upload": 400,
     "refusal: withdraw too much": 400,
+    "refusal: registration link used or wrong": 400,
     "404 page": 404,
     "404, unknown address": 404,
     "api refusal: wrong password": 401,
@@ -383,6 +419,7 @@ STATUS = {
 SHOWS = {
     "refusal: wrong password": 'class="errorlist',
     "refusal: register without data": 'class="errorlist',
+    "refusal: api token without a scope": 'class="errorlist',
     "search results": "/doc/{free}.html",
 }
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "openwenku.audit",
     "openwenku.discovery",
     "openwenku.documents",
+    "openwenku.similarity",
     "openwenku.integrity",
     "openwenku.conversion",
     "openwenku.moderation",
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times everything below (Prometheus, /metrics).
+    "openwenku.web.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,18 +187,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Cache ----------------------------------------------------------------------
-if env.str("REDIS_URL", default=""):
+# The cache holds the rate limits and throttles (counted with atomic add/incr), so
+# every web process must share it. REDIS_URL (OPENWENKU_REDIS_URL also read): Redis,
+# shared by several machines. Otherwise a file cache in the data folder, shared by
+# the web processes of this machine (core.cache makes its add/incr atomic).
+# OPENWENKU_CACHE_KEY_PREFIX separates sites (or test runs) sharing one Redis database.
+REDIS_URL = env.str("REDIS_URL", default="") or env.str("OPENWENKU_REDIS_URL", default="")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_URL"),
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("OPENWENKU_CACHE_KEY_PREFIX", default="openwenku"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "openwenku.core.cache.LockingFileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            "KEY_PREFIX": env.str("OPENWENKU_CACHE_KEY_PREFIX", default=""),
         }
     }
 
@@ -372,6 +384,9 @@ OPENWENKU = {
     # (no network, no view of the data dir). Required: a missing or broken bwrap stops
     # the worker at start-up. "off" is for development only and logs a loud warning.
     "SANDBOX": env.str("OPENWENKU_SANDBOX", default="on"),
+    # Scratch bound of every converter: the largest file it may write and the size of
+    # its private /tmp (memory). A decompression bomb ends as "output_too_large".
+    "CONVERT_SCRATCH_MB": env.int("OPENWENKU_CONVERT_SCRATCH_MB", default=2048),
     # Operator texts shown in every page footer.
     "STATEMENT": _operator_text(
         "OPENWENKU_STATEMENT",
@@ -478,13 +493,43 @@ OPENWENKU = {
         "LOW_CONTENT": env.str("OPENWENKU_LOW_CONTENT", default="info"),
     },
     # --- end integrity ---
+    # --- similarity: near-duplicates (issue 12; README "Near-duplicates") ---
+    "NEAR_DUPLICATE": {
+        # A document is a near-duplicate of another when max(resemblance, share of
+        # the smaller found in the larger) reaches this (0..1).
+        "THRESHOLD": env.float("OPENWENKU_NEAR_DUPLICATE_THRESHOLD", default=0.8),
+        # What a near-duplicate of another member's earlier document does: hold | info.
+        "ACTION": env.str("OPENWENKU_NEAR_DUPLICATE_ACTION", default="hold"),
+    },
+    # --- end similarity ---
 }
+
+# --- Operations (issue 17): health, metrics, logs, warm-up ---------------------------
+# /metrics (Prometheus) answers only a scraper that sends this bearer token and/or
+# comes from one of these addresses or networks; 404 to everyone when neither is set.
+METRICS_TOKEN = env.str("OPENWENKU_METRICS_TOKEN", default="")
+try:
+    METRICS_ALLOW = [
+        str(ipaddress.ip_network(p, strict=False))
+        for p in env.list("OPENWENKU_METRICS_ALLOW", default=[])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"OPENWENKU_METRICS_ALLOW: {exc}") from exc
+# Load jieba, OpenCC and the search tables when a web process starts (wsgi.py).
+WARM_UP = env.bool("OPENWENKU_WARM_UP", default=True)
+# "plain" (default) or "json": one JSON object per line for log collectors.
+LOG_FORMAT = env.str("OPENWENKU_LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("OPENWENKU_LOG_FORMAT must be plain or json")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "openwenku.core.logformat.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("OPENWENKU_LOG_LEVEL", default="INFO")},
     # django-axes logs every attempt at INFO; failures and lockouts are WARNING.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},

@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("openwenku.web.market_urls")),
     path("", include("openwenku.web.moderation_urls")),
     path("", include("openwenku.discovery.urls")),
+    path("", include("openwenku.web.ops_urls")),
+    path("", include("openwenku.api.page_urls")),
 ]

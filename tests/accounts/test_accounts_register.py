@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -25,6 +28,15 @@ def register(client, *, next_url=None, **overrides):
     return client.post(url, data)
 
 
+def follow_activation_link(client, message=None):
+    """Open the link the last registration mail carries and press its button."""
+    message = message or mail.outbox[-1]
+    link = re.search(r"http://testserver(/accounts/register/activate/\S+/)", message.body)
+    assert link, message.body
+    assert client.get(link[1]).status_code == 200
+    return client.post(link[1])
+
+
 def test_register_page_shows_the_form(client):
     response = client.get(reverse("accounts:register"))
     assert response.status_code == 200
@@ -34,8 +46,15 @@ def test_register_page_shows_the_form(client):
         assert f'name="{name}"' in content
 
 
-def test_register_logs_the_user_in_and_goes_home(client):
+def test_register_mails_a_link_that_logs_the_user_in_and_goes_home(client):
     response = register(client, display_name="  王小明  ")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:register_sent")
+    sent = client.get(response.url).content.decode()
+    assert "We sent a link to <strong>alice@example.com</strong>" in sent
+    assert not User.objects.filter(username="alice").exists()
+
+    response = follow_activation_link(client)
     assert response.status_code == 302
     assert response.url == reverse("home")
 
@@ -51,14 +70,12 @@ def test_register_logs_the_user_in_and_goes_home(client):
 
 
 def test_register_follows_a_safe_next_and_ignores_an_unsafe_one(client):
-    response = register(client, next_url="/accounts/profile/?tab=1")
-    assert response.url == "/accounts/profile/?tab=1"
+    register(client, next_url="/accounts/profile/?tab=1")
+    assert follow_activation_link(client).url == "/accounts/profile/?tab=1"
 
     client.post(reverse("accounts:logout"))
-    response = register(
-        client, next_url="https://evil.example/", username="bob", email="bob@example.com"
-    )
-    assert response.url == reverse("home")
+    register(client, next_url="https://evil.example/", username="bob", email="bob@example.com")
+    assert follow_activation_link(client).url == reverse("home")
 
 
 def test_register_page_keeps_next_in_the_form(client):
@@ -66,13 +83,19 @@ def test_register_page_keeps_next_in_the_form(client):
     assert 'name="next" value="/accounts/profile/"' in response.content.decode()
 
 
-def test_duplicate_email_is_refused_whatever_its_case(client, make_user):
+def test_duplicate_email_is_not_said_but_mailed_to_its_owner_whatever_its_case(client, make_user):
+    # Whether an address has an account is never shown (issue 11, item 13: see
+    # tests/security/test_item13_registration_enumeration.py): its owner is told by mail.
     make_user(username="alice", email="alice@example.com")
     response = register(client, username="alice2", email="ALICE@Example.COM")
-    assert response.status_code == 200
-    assert "An account with this e-mail address already exists." in response.content.decode()
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:register_sent")
+    assert "already exists" not in client.get(response.url).content.decode()
     assert not User.objects.filter(username="alice2").exists()
     assert client.get(reverse("accounts:profile")).status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["alice@example.com"]
+    assert "tried to register" in message.body and "/register/activate/" not in message.body
 
 
 def test_duplicate_username_differing_in_case_is_refused(client, make_user):
@@ -120,6 +143,7 @@ def test_bad_display_names_are_refused(client, display_name, message):
 
 def test_display_name_of_exactly_50_characters_is_accepted(client):
     register(client, display_name="名" * 50)
+    follow_activation_link(client)
     assert User.objects.get(username="alice").display_name == "名" * 50
 
 

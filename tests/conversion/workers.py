@@ -70,9 +70,18 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def _parent(pid: int) -> int:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    return int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state
+
+
 def office_pids(worker_pid: int) -> list[int]:
-    """soffice.bin processes of the warm instance that ``worker_pid`` started."""
-    marker = f"/office/{worker_pid}/".encode()
+    """soffice.bin processes of the warm instance that ``worker_pid`` started.
+
+    Found by ancestry: in the sandbox the office's paths (/job/...) name no worker."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -81,6 +90,11 @@ def office_pids(worker_pid: int) -> list[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"soffice.bin" in cmdline and marker in cmdline:
+        if b"soffice.bin" not in cmdline:
+            continue
+        pid = int(entry.name)
+        while pid > 1 and pid != worker_pid:
+            pid = _parent(pid)
+        if pid == worker_pid:
             pids.append(int(entry.name))
     return pids

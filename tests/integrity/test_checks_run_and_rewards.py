@@ -11,7 +11,7 @@ from openwenku.integrity.models import CheckRun, Hit
 from openwenku.market.models import LedgerEntry, MarketSettings
 from openwenku.market.services.rewards import upload_reward_grant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 FILLER = "本文介绍文库系统的设计与实现，包括上传、转换、检索和阅读等环节。" * 12
 

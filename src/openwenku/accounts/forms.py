@@ -30,7 +30,10 @@ class MemberFieldsMixin:
 
 
 class RegisterForm(MemberFieldsMixin, UserCreationForm):
-    """Validation for a new member; ``services.user_register`` creates it."""
+    """Validation of a sign-up; ``registration.registration_start`` answers it.
+
+    It never says an address is taken (the address's owner is told by mail):
+    only the username, which is public, may be refused as taken."""
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -48,6 +51,13 @@ class RegisterForm(MemberFieldsMixin, UserCreationForm):
         self.fields["username"].help_text = _(
             "Required. 150 characters or fewer. Letters, digits and . + - _ only."
         )
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data.get("email", "").strip())
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # Not the e-mail: the model's unique-address constraint would say it is taken.
+        return {*super()._get_validation_exclusions(), "email"}  # type: ignore[misc]  # not in the stubs
 
 
 class ProfileForm(MemberFieldsMixin, forms.ModelForm):

@@ -97,3 +97,27 @@ class Penalty(models.Model):
             and self.starts_at <= now
             and (self.ends_at is None or self.ends_at > now)
         )
+
+
+class PendingRegistration(models.Model):
+    """A sign-up waiting for its activation link (``accounts.registration``).
+
+    Not a member yet: it reserves neither the username nor the address, cannot
+    log in and earns nothing. Several may name the same address; the first link
+    followed creates the account and the others die with it.
+    """
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    username = models.CharField(_("username"), max_length=150)
+    email = models.EmailField(_("email address"))
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    password = models.CharField(_("password"), max_length=128)  # a hash, like User.password
+    next_url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending registration")
+        verbose_name_plural = _("pending registrations")
+
+    def __str__(self) -> str:
+        return self.username

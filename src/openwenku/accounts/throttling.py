@@ -73,22 +73,29 @@ def client_ip(request: HttpRequest | None) -> str:
     return client
 
 
-def _count(cache_key: str, window: int) -> int:
+def count(cache_key: str, window: int) -> int:
     """Add one to a counter that starts at its first event and lasts ``window``
-    seconds; atomic where the cache's incr is (Redis, memcached, local memory)."""
+    seconds. Atomic on every cache the site runs with: Redis (SET NX, INCR), the
+    embedded file cache (core.cache, under a lock) and local memory (tests)."""
     cache.add(cache_key, 0, window)
     try:
-        return cache.incr(cache_key)
+        n = cache.incr(cache_key)
     except ValueError:  # expired between add() and incr()
         cache.set(cache_key, 1, window)
         return 1
+    if n == 1:
+        # The first event: make sure the counter expires. Redis' INCR on a key
+        # that expired just after Django's existence check recreates it
+        # without an expiry, which would limit this key for ever.
+        cache.touch(cache_key, window)
+    return n
 
 
 def allow(bucket: str, key: str, *, limit: int, window: int) -> bool:
     """Count one event of ``bucket`` for ``key``; False once ``limit`` events fell
     within ``window`` seconds (the window starts with the first of them)."""
     digest = hashlib.sha256(f"{bucket}\0{key.casefold()}".encode()).hexdigest()
-    return _count(f"openwenku:rate:{digest}", window) <= limit
+    return count(f"openwenku:rate:{digest}", window) <= limit
 
 
 # --- The login throttle (django-axes) ---------------------------------------------

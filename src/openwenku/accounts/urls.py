@@ -5,6 +5,12 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
+    path("register/sent/", views.RegisterSentView.as_view(), name="register_sent"),
+    path(
+        "register/activate/<str:token>/",
+        views.RegisterActivateView.as_view(),
+        name="register_activate",
+    ),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),

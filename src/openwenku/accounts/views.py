@@ -14,18 +14,19 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView, UpdateView
+from django.views.generic import FormView, TemplateView, UpdateView
 from django.views.generic.base import ContextMixin
 
 from openwenku.core.models import SiteConfiguration
 
-from . import services
+from . import registration
 from .forms import LOCKED_OUT, LoginForm, ProfileForm, RegisterForm
 from .models import User
 from .selectors import member_penalties
@@ -54,6 +55,8 @@ class SiteContextMixin(ContextMixin):
 
 # Window of OPENWENKU_REGISTRATIONS_PER_IP_PER_DAY, counted from the first registration.
 REGISTRATION_WINDOW = 24 * 3600
+# The address a sign-up's mail went to, for the "check your e-mail" page.
+SENT_TO_SESSION_KEY = "registration_sent_to"
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
@@ -91,25 +94,69 @@ class RegisterView(auth_views.RedirectURLMixin, FormView[RegisterForm]):
                 ),
             )
             return self.form_invalid(form)
+        registration.registration_start(
+            username=data["username"],
+            email=data["email"],
+            password=data["password1"],
+            display_name=data.get("display_name", ""),
+            next_url=self.get_redirect_url(),
+        )
+        # The same answer whether the address was new or registered: see registration.
+        self.request.session[SENT_TO_SESSION_KEY] = data["email"]
+        return HttpResponseRedirect(reverse("accounts:register_sent"))
+
+
+@method_decorator(never_cache, name="dispatch")
+class RegisterSentView(TemplateView):
+    """ "We sent a link to <address>": the one answer to every accepted sign-up."""
+
+    template_name = "accounts/register_sent.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = request.session.get(SENT_TO_SESSION_KEY)
+        if not email:
+            return HttpResponseRedirect(reverse("accounts:register"))
+        context = self.get_context_data(
+            email=email, days=registration.LINK_MAX_AGE // 86400, **kwargs
+        )
+        return self.render_to_response(context)
+
+
+@method_decorator(never_cache, name="dispatch")
+class RegisterActivateView(TemplateView):
+    """The activation link: a page with one button (mail scanners that follow
+    links must not use them up), whose POST creates the member and logs in."""
+
+    template_name = "accounts/register_activate.html"
+
+    def _refused(self, error: registration.InvalidLink) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(error=error), status=error.status)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            user = services.user_register(
-                username=data["username"],
-                email=data["email"],
-                password=data["password1"],
-                display_name=data.get("display_name", ""),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                target = {"password": "password2"}.get(field, field)
-                form.add_error(target if target in form.fields else None, errors)
-            return self.form_invalid(form)
-        login(self.request, user, backend=_login_backend())
+            pending = registration.pending_for_link(kwargs["token"])
+        except registration.InvalidLink as exc:
+            return self._refused(exc)
+        return self.render_to_response(self.get_context_data(pending=pending))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            user, next_url = registration.registration_activate(token=kwargs["token"])
+        except registration.InvalidLink as exc:
+            return self._refused(exc)
+        login(request, user, backend=_login_backend())
+        request.session.pop(SENT_TO_SESSION_KEY, None)
         messages.success(
-            self.request,
+            request,
             gettext("Welcome, %(name)s! Your account has been created.")
             % {"name": user.public_name},
         )
-        return HttpResponseRedirect(self.get_success_url())
+        safe = url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return HttpResponseRedirect(
+            next_url if next_url and safe else resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
 
 
 class LoginView(SiteContextMixin, auth_views.LoginView):
@@ -165,12 +212,6 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
-# Links in e-mails when OPENWENKU_SITE_URL is unset and the site does not run
-# under `openwenku serve` (which derives it from --bind): the default local
-# address of `serve` and `runserver`, so a development setup's links work.
-UNCONFIGURED_SITE_URL = "http://127.0.0.1:8000"
-
-
 RESETS_PER_EMAIL = 3  # reset mails an hour to one address
 RESETS_PER_CLIENT = 10  # reset requests an hour from one client address
 
@@ -188,7 +229,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         # only, never from the request's Host (or X-Forwarded-Host) header, which
         # a client chooses: otherwise a reset asked for a victim with
         # `Host: evil.example` mails the victim a link to the attacker's host.
-        site_url = settings.SITE_URL or UNCONFIGURED_SITE_URL
+        site_url = registration.site_url()
         site = urlsplit(site_url)
         self.domain_override = site.netloc + site.path
         self.use_https = site.scheme == "https"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -23,12 +23,15 @@ from .models import ApiToken
 from .pagination import NumberedPagination
 from .schemas.documents import CategoryOut, DocumentOut, TokenIn, TokenInfoOut, TokenOut
 from .schemas.errors import errors
+from .schemas.text import NO_NUL
 
 router = Router()
 PAGE_SIZE = 50
 
 
-@router.post("auth/token", auth=None, response={201: TokenOut, **errors(401, 429)}, tags=["auth"])
+@router.post(
+    "auth/token", auth=None, response={201: TokenOut, **errors(400, 401, 429)}, tags=["auth"]
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     """Exchange a username (or e-mail) and password for a personal API token."""
     token, raw = api_services.token_create(
@@ -47,14 +50,14 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     )
 
 
-@router.get("auth/tokens", response={200: list[TokenInfoOut], **errors(401)}, tags=["auth"])
+@router.get("auth/tokens", response={200: list[TokenInfoOut], **errors(401, 403)}, tags=["auth"])
 def list_tokens(request: AuthenticatedRequest) -> QuerySet[ApiToken]:
     """Your personal tokens (never their values): name, scopes, use, expiry, revocation."""
     return ApiToken.objects.filter(user=request.user).order_by("-created_at")
 
 
 @router.delete(
-    "auth/tokens/{int:token_id}", response={204: None, **errors(401, 404)}, tags=["auth"]
+    "auth/tokens/{int:token_id}", response={204: None, **errors(401, 403, 404)}, tags=["auth"]
 )
 def revoke_token(request: AuthenticatedRequest, token_id: int) -> Status[None]:
     """Revoke one of your tokens at once (another member's answers 404)."""
@@ -82,16 +85,16 @@ def _category(key: str) -> Category | None:
 @router.post(
     "documents",
     auth=UPLOAD_AUTH,
-    response={201: DocumentOut, **errors(400, 401, 403, 413)},
+    response={201: DocumentOut, **errors(400, 401, 403, 413, 429)},
     tags=["documents"],
 )
 def upload_document(
     request: AuthenticatedRequest,
     file: File[UploadedFile] = None,  # type: ignore[assignment]  # checked below, with our error
-    title: Form[str] = "",
-    description: Form[str] = "",
-    category: Form[str] = "",
-    tags: Form[str] = "",
+    title: str = Form("", pattern=NO_NUL),
+    description: str = Form("", pattern=NO_NUL),
+    category: str = Form("", pattern=NO_NUL),
+    tags: str = Form("", pattern=NO_NUL),
     price: Form[int] = 0,
     preview_pages: Form[int | None] = None,
 ) -> Status[Document]:
@@ -116,9 +119,13 @@ def upload_document(
     return Status(201, document)
 
 
-@router.get("documents/mine", response={200: list[DocumentOut], **errors(401)}, tags=["documents"])
+@router.get(
+    "documents/mine", response={200: list[DocumentOut], **errors(401, 403)}, tags=["documents"]
+)
 @paginate(NumberedPagination, page_size=PAGE_SIZE)
-def my_documents(request: AuthenticatedRequest, status: str = "") -> QuerySet[Document]:
+def my_documents(
+    request: AuthenticatedRequest, status: str = Query("", pattern=NO_NUL)
+) -> QuerySet[Document]:
     """Your documents, newest first, 50 a page."""
     qs = selectors.documents_of(request.user).select_related("owner").prefetch_related("tags")
     return qs.filter(status=status) if status else qs
@@ -126,7 +133,7 @@ def my_documents(request: AuthenticatedRequest, status: str = "") -> QuerySet[Do
 
 @router.get(
     "documents/{int:document_id}",
-    response={200: DocumentOut, **errors(404, 410)},
+    response={200: DocumentOut, **errors(403, 404, 410)},
     auth=OPTIONAL_AUTH,
     tags=["documents"],
 )

@@ -33,3 +33,11 @@ class UploadTooLarge(ApplicationError):
 class UnknownCategory(ApplicationError):
     code = "unknown_category"
     default_message = _("There is no category “%(category)s”.")
+
+
+class MalformedBody(ApplicationError):
+    """400: the body cannot be parsed at all (not JSON, or not the declared form)."""
+
+    code = "malformed_body"
+    status = 400
+    default_message = _("The request body could not be read.")

@@ -47,12 +47,12 @@ def _key(request: HttpRequest, body_key: str) -> str:
     return body_key or request.headers.get("Idempotency-Key", "")
 
 
-@router.get("wallet", response={200: WalletOut, **errors(401)})
+@router.get("wallet", response={200: WalletOut, **errors(401, 403)})
 def wallet(request: AuthenticatedRequest) -> User:
     return request.user
 
 
-@router.get("ledger", response={200: list[EntryOut], **errors(401)})
+@router.get("ledger", response={200: list[EntryOut], **errors(401, 403)})
 @paginate(ListPagination, page_size=50)
 def ledger(request: AuthenticatedRequest) -> QuerySet[LedgerEntry]:
     """Your wallet's entries, newest first, 50 a page (``?page=``)."""
@@ -89,7 +89,7 @@ def purchase(request: AuthenticatedRequest, payload: PurchaseIn) -> Status[Purch
     return Status(201 if result.created else 200, result)
 
 
-@router.get("purchases", response={200: list[PurchaseOut], **errors(401)})
+@router.get("purchases", response={200: list[PurchaseOut], **errors(401, 403)})
 @paginate(ListPagination, page_size=500)
 def purchases(request: AuthenticatedRequest) -> QuerySet[Purchase]:
     """Your purchases (not refunded), newest first, 500 a page (``?page=``)."""
@@ -98,7 +98,7 @@ def purchases(request: AuthenticatedRequest) -> QuerySet[Purchase]:
 
 @router.get(
     "documents/{int:document_id}/pages",
-    response={200: AccessOut, **errors(404)},
+    response={200: AccessOut, **errors(403, 404)},
     auth=OPTIONAL_AUTH,
 )
 def readable_pages(request: HttpRequest, document_id: int) -> ReadablePages:
@@ -147,14 +147,14 @@ def withdraw(request: AuthenticatedRequest, payload: WithdrawalIn) -> Status[Wit
     return Status(201 if result.created else 200, result.withdrawal)
 
 
-@router.get("withdrawals", response={200: list[WithdrawalOut], **errors(401)})
+@router.get("withdrawals", response={200: list[WithdrawalOut], **errors(401, 403)})
 @paginate(ListPagination, page_size=200)
 def withdrawals(request: AuthenticatedRequest) -> QuerySet[Withdrawal]:
     """Your withdrawal requests, newest first, 200 a page (``?page=``)."""
     return selectors.withdrawals_of(request.user)
 
 
-@router.get("earnings", response={200: EarningsOut, **errors(401)})
+@router.get("earnings", response={200: EarningsOut, **errors(401, 403)})
 def earnings(request: AuthenticatedRequest, days: int = 30) -> EarningsReport:
     days = min(max(days, 1), 366)
     return EarningsReport(

@@ -77,6 +77,11 @@ class ApiToken(models.Model):
         return [s for s in self.scopes.split(",") if s]
 
     @property
+    def scope_labels(self) -> list[str]:
+        """The scopes as people read them (in their language)."""
+        return [str(Scope(s).label) for s in self.scope_list if s in Scope.values]
+
+    @property
     def active(self) -> bool:
         return self.revoked_at is None and (
             self.expires_at is None or self.expires_at > timezone.now()

@@ -17,7 +17,7 @@ from .schemas.search import SearchIn, SearchOut, SuggestionOut
 router = Router(tags=["search"])
 
 
-@router.get("", response={200: SearchOut, **errors(429)}, auth=OPTIONAL_AUTH)
+@router.get("", response={200: SearchOut, **errors(403, 429)}, auth=OPTIONAL_AUTH)
 def search(request: HttpRequest, params: Query[SearchIn]) -> SearchResults:
     """Full-text search of titles, keywords and document bodies.
 
@@ -41,7 +41,7 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> SearchResults:
     return results
 
 
-@router.get("suggest", response={200: list[SuggestionOut], **errors()}, auth=OPTIONAL_AUTH)
+@router.get("suggest", response={200: list[SuggestionOut], **errors(403)}, auth=OPTIONAL_AUTH)
 def suggest(request: HttpRequest, q: str = "") -> list[Suggestion]:
     """Completions for what is being typed: popular searches and document titles."""
     return selectors.suggestions(q)

@@ -1,4 +1,5 @@
-"""The API's own state changes: issuing a personal token for a password."""
+"""The API's own state changes: issuing a personal token (for a password, or
+to a member on their token page) and revoking one."""
 
 from __future__ import annotations
 
@@ -41,6 +42,14 @@ def token_create(
             raise TooManyFailedLogins(retry_after=throttling.login_retry_after())
         raise InvalidCredentials
     return ApiToken.issue(user=user, name=name, scopes=scopes, days=days)
+
+
+def token_issue(
+    *, user: User, name: str = "", scopes: Iterable[str] = DEFAULT_SCOPES, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for a member already signed in (the token page); its raw value
+    is returned once and never stored."""
+    return ApiToken.issue(user=user, name=name.strip(), scopes=scopes, days=days)
 
 
 def token_revoke(*, user: User, token_id: int) -> ApiToken:

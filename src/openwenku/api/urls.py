@@ -6,7 +6,7 @@ machine-readable extras, with the error's status (``core.errors``). Django's
 and ninja's own refusals (``Http404``, ``PermissionDenied``, authentication,
 request validation) and a bare ``ValueError`` are mapped here too, under
 generic codes (``not_found``, ``forbidden``, ``needs_login``,
-``invalid_request``, ``invalid``).
+``invalid_request``, ``malformed_body``, ``invalid``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from openwenku.core.errors import (
 
 from . import copyright, documents, market, moderation, search
 from .auth import AUTH
+from .errors import MalformedBody
 
 api = NinjaAPI(
     title="OpenWenku API",
@@ -77,6 +78,8 @@ def as_application_error(exc: Exception) -> ApplicationError:
     if isinstance(exc, HttpError):
         if exc.status_code == 429:
             return TooManyRequests()
+        if exc.status_code == 400:  # ninja could not parse the body
+            return MalformedBody()
         return ApplicationError(code="error", status=exc.status_code)
     if isinstance(exc, PydanticValidationError):
         raise exc  # an answer that does not fit its schema is our bug: a 500, not a 400

@@ -7,6 +7,9 @@ class ConversionConfig(AppConfig):
     verbose_name = _("Conversion")
 
     def ready(self) -> None:
-        from . import receivers
+        from openwenku.core.startup import register_worker_check
+
+        from . import receivers, sandbox
 
         receivers.connect()
+        register_worker_check(sandbox.check_sandbox)

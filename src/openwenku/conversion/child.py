@@ -78,12 +78,14 @@ class Child:
         env: dict[str, str] | None = None,
         interactive: bool = False,
         ro_paths: Sequence[str] = (),
+        mount_at: str | None = None,
     ) -> None:
         """Start ``cmd`` in ``workdir`` (its only writable place when ``isolated``).
 
         ``isolated`` runs it in the bubblewrap sandbox; ``interactive`` gives it a
         stdin for requests (otherwise it reads nothing); ``env`` adds to the
-        minimal environment of sandbox.base_env.
+        minimal environment of sandbox.base_env; ``mount_at`` is where an
+        ``isolated`` child sees ``workdir`` (sandbox.inside).
         """
         self.proc = sandbox.popen(
             cmd,
@@ -94,6 +96,7 @@ class Child:
             stdin=subprocess.PIPE if interactive else subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             ro_paths=ro_paths,
+            mount_at=mount_at if isolated else None,
         )
         self._buf = b""
 

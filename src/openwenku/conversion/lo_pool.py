@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 _BRIDGE = Path(__file__).with_name("lo_bridge.py")
+WATCH = Path(__file__).with_name("scratch_watch.py")
 _START_TIMEOUT = 60
 
 
@@ -76,6 +77,11 @@ class OfficeInstance:
         self.child: Child | None = None
         self.conversions = 0
         self.io = root / "io"
+        self.mount_at: str | None = None  # where the sandboxed office sees ``root``
+
+    def _inside(self, path: Path) -> str:
+        """``path`` as the office sees it: under the neutral /job in the sandbox."""
+        return sandbox.inside(path, self.root, self.mount_at)
 
     # -- lifecycle -------------------------------------------------------------
     def start(self) -> None:
@@ -85,20 +91,25 @@ class OfficeInstance:
         self.io.mkdir()
         bridge = self.root / "lo_bridge.py"
         shutil.copyfile(_BRIDGE, bridge)
+        shutil.copyfile(WATCH, self.root / WATCH.name)
+        isolated = sandbox.bubblewrap_available(conf["SANDBOX"])
+        self.mount_at = sandbox.JOB_DIR if isolated else None
+        font_env(self.root)
         cmd = [
             SYSTEM_PYTHON,
-            str(bridge),
+            self._inside(bridge),
             conf["SOFFICE"],
-            (self.root / "profile").as_uri(),
+            Path(self._inside(self.root / "profile")).as_uri(),
             f"owk{uuid.uuid4().hex[:12]}",
         ]
         self.child = Child(
             cmd,
             workdir=self.root,
             memory_bytes=conf["WORKER_MEMORY_MB"] * 1024 * 1024,
-            isolated=sandbox.bubblewrap_available(conf["SANDBOX"]),
-            env=font_env(self.root),
+            isolated=isolated,
+            env={"FONTCONFIG_FILE": self._inside(self.root / "fonts.conf")},
             interactive=True,
+            mount_at=self.mount_at,
         )
         self.conversions = 0
         try:
@@ -147,11 +158,14 @@ class OfficeInstance:
         assert self.child is not None
         for leftover in self.io.iterdir():
             leftover.unlink()
-        work = self.io / f"document.{source.suffix.lstrip('.') or fmt}"
+        # Named as the uploader named it (office.py made the name safe): a
+        # file-name field in the document shows that name.
+        work = self.io / (source.name if source.suffix else f"{source.name}.{fmt}")
         shutil.copyfile(source, work)
-        out = self.io / "document.pdf"
+        out = self.root / "output.pdf"
+        out.unlink(missing_ok=True)
         try:
-            request = {"in": str(work), "out": str(out), "format": fmt}
+            request = {"in": self._inside(work), "out": self._inside(out), "format": fmt}
             if office_filter:
                 request["filter"], request["filter_options"] = office_filter
             self.child.send(request)
@@ -160,9 +174,12 @@ class OfficeInstance:
             self.stop()
             raise InstanceTimeout(exc.seconds) from None
         except ChildExited as exc:
+            self._raise_if_scratch_full(out, {})
             self.stop()
             raise InstanceCrashed(str(exc)) from None
         self.conversions += 1
+        if "error" in reply:
+            self._raise_if_scratch_full(out, reply)
         if reply.get("error") == "crashed":
             self.stop()
             raise InstanceCrashed(reply.get("detail", ""))
@@ -171,6 +188,14 @@ class OfficeInstance:
         if not out.exists() or out.stat().st_size == 0:
             raise LoadFailed("export", "no PDF written")
         return out
+
+    def _raise_if_scratch_full(self, out: Path, reply: dict) -> None:
+        """A file at the scratch bound, or a full private /tmp: the document is a bomb.
+
+        The instance is replaced (its profile may be half written)."""
+        if reply.get("tmp_full") or reply.get("error") == "write" or sandbox.hit_scratch_bound(out):
+            self.stop()
+            raise sandbox.ScratchFull()
 
 
 _instance: OfficeInstance | None = None

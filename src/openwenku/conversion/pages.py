@@ -9,6 +9,7 @@ new child resumes after it. A document whose pages mostly fail is failed whole.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
@@ -34,6 +35,8 @@ from .errors import ConversionError
 logger = logging.getLogger(__name__)
 
 PageMessage = dict[str, Any]
+# How a render child's page fails at the scratch bound (RLIMIT_FSIZE: EFBIG in Python).
+_FILE_TOO_LARGE = f"[Errno {errno.EFBIG}]"
 
 
 @dataclass
@@ -172,6 +175,10 @@ def _drain(renderer: _Renderer, on_page: Callable[[PageMessage], None]) -> int:
     for msg in renderer.child.messages():
         if "page" not in msg:
             continue  # the page count, already known
+        if _FILE_TOO_LARGE in msg.get("failed", ""):
+            raise ConversionError(  # a page image at the scratch bound
+                "output_too_large", scratch_mb=settings.OPENWENKU["CONVERT_SCRATCH_MB"]
+            )
         failed += "failed" in msg
         on_page(msg)
         renderer.next_page = msg["page"] + renderer.step

@@ -104,7 +104,7 @@ class _LeaseHeartbeat(threading.Thread):
 def _convert(document: Document, scratch: Path, worker_id: str) -> None:
     original = _local_original(document, scratch)
     sniffed = _sniff(document, original)
-    pdf = _normalise_to_pdf(original, sniffed, scratch / "office")
+    pdf = _normalise_to_pdf(original, sniffed, scratch / "office", document.original_name)
     services.conversion_reset_output(document=document)
     services.conversion_extend_lease(document=document, worker_id=worker_id)
     rendered = _render(document, pdf, scratch / "pages")
@@ -134,12 +134,16 @@ def _sniff(document: Document, original: Path) -> Sniffed:
     return sniffed
 
 
-def _normalise_to_pdf(original: Path, sniffed: Sniffed, scratch: Path) -> Path:
+def _normalise_to_pdf(original: Path, sniffed: Sniffed, scratch: Path, name: str) -> Path:
     if sniffed.format == "pdf":
         return original
     try:
         return office.to_pdf(
-            original, fmt=sniffed.format, scratch=scratch, encoding=sniffed.encoding
+            original,
+            fmt=sniffed.format,
+            scratch=scratch,
+            encoding=sniffed.encoding,
+            original_name=name,
         )
     except ConversionError:
         # Encrypted files of these formats mostly fail here; those "protected"

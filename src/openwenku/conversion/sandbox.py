@@ -10,7 +10,11 @@ hostile document can then neither fetch a URL nor read a local path it names
 (another user's upload, /etc/passwd). The page renderer and OCR (render.py,
 ocr.py) parse the same hostile PDFs and run in the same sandbox, with our
 interpreter and code visible read-only. The sandbox is required: a missing
-or broken ``bwrap`` is a start-up error unless OPENWENKU_SANDBOX=off.
+or broken ``bwrap`` is a start-up error (of ``worker`` and of ``serve``, which
+starts one: core.startup) unless OPENWENKU_SANDBOX=off. Every file a child
+writes, and its private /tmp (memory), are bounded by the scratch bound
+(``scratch_bytes``), so a decompression bomb ends there, not in a full disk or
+memory. LibreOffice sees its folder at the neutral ``/job`` (``JOB_DIR``).
 ``run`` waits for a converter that writes a file and exits; child.py talks
 to the ones that report as they work.
 """
@@ -29,6 +33,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.conf import settings
+
+from openwenku.core.startup import StartupError
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +68,7 @@ class Timeout(Exception):
         self.seconds = seconds
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(StartupError):
     """The sandbox is required but bubblewrap is missing or cannot isolate here."""
 
 
@@ -98,6 +106,11 @@ def bubblewrap_available(mode: str = "on") -> bool:
     return True
 
 
+def check_sandbox() -> None:
+    """The workers' start-up check (core.startup): raise SandboxUnavailable if unusable."""
+    bubblewrap_available(settings.OPENWENKU["SANDBOX"])
+
+
 _bwrap_checked: dict[str, bool] = {}
 
 
@@ -108,7 +121,7 @@ def _bwrap_works(path: str) -> bool:
             try:
                 ok = (
                     subprocess.run(
-                        sandboxed(["/usr/bin/true"], workdir=Path(probe)),
+                        sandboxed(["/usr/bin/true"], workdir=Path(probe), tmp_bytes=1 << 20),
                         capture_output=True,
                         timeout=10,
                         check=False,
@@ -123,11 +136,33 @@ def _bwrap_works(path: str) -> bool:
     return _bwrap_checked[path]
 
 
-def sandboxed(cmd: list[str], *, workdir: Path, ro_paths: Sequence[str] = ()) -> list[str]:
+# Where LibreOffice sees its working directory: a path that tells nothing about
+# the server (a file-name field printed into a page shows it, issue 11 item 9).
+JOB_DIR = "/job"
+
+
+def inside(path: Path, workdir: Path, mount_at: str | None) -> str:
+    """``path`` (under ``workdir``) as the child sees it when ``workdir`` is at ``mount_at``."""
+    if mount_at is None:
+        return str(path)
+    return str(Path(mount_at) / path.relative_to(workdir))
+
+
+def sandboxed(
+    cmd: list[str],
+    *,
+    workdir: Path,
+    ro_paths: Sequence[str] = (),
+    mount_at: str | None = None,
+    tmp_bytes: int | None = None,
+) -> list[str]:
     """Wrap ``cmd`` so it runs with ``workdir`` as its only writable, visible data.
 
     ``ro_paths`` are further read-only paths the child needs (the interpreter,
-    our own code, the input file).
+    our own code, the input file). With ``mount_at``, the child sees
+    ``workdir`` there instead of at its real path (see :func:`inside`). The
+    private /tmp (memory) holds at most ``tmp_bytes`` (default: the scratch
+    bound, :func:`scratch_bytes`).
     """
     wrapped = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
     for p in _RO_PATHS:
@@ -136,19 +171,40 @@ def sandboxed(cmd: list[str], *, workdir: Path, ro_paths: Sequence[str] = ()) ->
         if os.path.islink(f"/{link}"):
             wrapped += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
     private_tmp = "/tmp"  # noqa: S108 - a fresh tmpfs inside the sandbox, not the host's
-    wrapped += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", private_tmp]
+    size = str(tmp_bytes or scratch_bytes())
+    wrapped += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", private_tmp]
     for p in ro_paths:  # after the private /tmp, which would hide them
         wrapped += ["--ro-bind", p, p]
-    wrapped += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
-    wrapped += ["--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", private_tmp, "--"]
+    seen_at = mount_at or str(workdir)
+    wrapped += ["--bind", str(workdir), seen_at, "--chdir", seen_at]
+    wrapped += ["--setenv", "HOME", seen_at, "--setenv", "TMPDIR", private_tmp, "--"]
     return wrapped + cmd
 
 
-# The largest file a converter may write: a decompression bomb stops here (SIGXFSZ).
-FILE_BYTES = 2 << 30
+class ScratchFull(Exception):
+    """A converter wrote as much as the scratch bound allows (a decompression bomb)."""
 
 
-def limits(memory_bytes: int | None, file_bytes: int | None = FILE_BYTES) -> Callable[[], None]:
+def scratch_bytes() -> int:
+    """The scratch bound (OPENWENKU_CONVERT_SCRATCH_MB): the largest file a converter
+    may write (RLIMIT_FSIZE: SIGXFSZ, or EFBIG in Python) and the size of its
+    private /tmp, so a decompression bomb fills neither the disk nor the memory."""
+    return int(settings.OPENWENKU["CONVERT_SCRATCH_MB"]) * 1024 * 1024
+
+
+def hit_scratch_bound(*paths: Path) -> bool:
+    """True if a file among ``paths`` (files or folders, searched) reached the bound."""
+    bound = scratch_bytes()
+    for path in paths:
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            with contextlib.suppress(OSError):
+                if file.is_file() and file.stat().st_size >= bound:
+                    return True
+    return False
+
+
+def limits(memory_bytes: int | None, file_bytes: int | None = None) -> Callable[[], None]:
     """The ``preexec_fn`` of every converter: a new session, a memory cap, no core dumps.
 
     The new session makes the child the leader of its own process group, so
@@ -191,10 +247,12 @@ def popen(
     stdin: int | None = subprocess.DEVNULL,
     stderr: int | None = subprocess.PIPE,
     ro_paths: Sequence[str] = (),
+    mount_at: str | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start ``cmd`` with the limits, the minimal environment and, if asked, the sandbox."""
+    bound = scratch_bytes()
     if sandbox:
-        cmd = sandboxed(cmd, workdir=workdir, ro_paths=ro_paths)
+        cmd = sandboxed(cmd, workdir=workdir, ro_paths=ro_paths, mount_at=mount_at, tmp_bytes=bound)
     return subprocess.Popen(
         cmd,
         cwd=workdir,
@@ -202,7 +260,7 @@ def popen(
         stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=stderr,
-        preexec_fn=limits(memory_bytes),
+        preexec_fn=limits(memory_bytes, bound),
     )
 
 
@@ -214,6 +272,7 @@ def run(
     memory_bytes: int | None = None,
     sandbox: bool = False,
     env: dict[str, str] | None = None,
+    mount_at: str | None = None,
 ) -> Completed:
     """Run ``cmd`` to completion; on timeout kill its whole process group and raise Timeout.
 
@@ -221,7 +280,14 @@ def run(
     that talk while they work use :mod:`.child`.
     """
     started = time.monotonic()
-    proc = popen(cmd, workdir=workdir, memory_bytes=memory_bytes, sandbox=sandbox, env=env)
+    proc = popen(
+        cmd,
+        workdir=workdir,
+        memory_bytes=memory_bytes,
+        sandbox=sandbox,
+        env=env,
+        mount_at=mount_at if sandbox else None,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -28,6 +28,8 @@ def home(request):
 
 @require_GET
 def category(request, slug: str):
+    if "\x00" in slug:  # no slug holds NUL, and PostgreSQL refuses to look one up
+        raise Http404
     node = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     order = "popular" if request.GET.get("order") == "popular" else "new"
     paginator = Paginator(selectors.documents_in_category(node, order), 30)

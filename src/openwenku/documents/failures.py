@@ -61,6 +61,10 @@ MESSAGES: dict[str, Promise] = {
         "(the conversion sandbox is not enabled on the server)."
     ),
     "epub_invalid": _("This is not a valid EPUB e-book; it cannot be read."),
+    "output_too_large": _(
+        "The file expands to more than this site's limit of %(scratch_mb)d MB when "
+        "converted; it may be a decompression bomb."
+    ),
     # Reading the PDF and drawing its pages.
     "pdf_invalid": _("This is not a valid PDF file; the file may be damaged."),
     "pdf_unreadable": _("The PDF file is damaged and cannot be read."),
@@ -95,6 +99,7 @@ def default_params(fmt: str = "") -> dict[str, Any]:
         "label": UNKNOWN_TYPE,
         "limit": conf["MAX_PAGES"],
         "seconds": conf["CONVERT_TIMEOUT"],
+        "scratch_mb": conf["CONVERT_SCRATCH_MB"],
     }
 
 

@@ -21,6 +21,10 @@ REASONS: dict[str, Promise] = {
     "qr_code": _("A page contains a QR code that must be reviewed before it is published."),
     "low_content": _("The document has too little content (too few pages or too little text)."),
     "near_duplicate": _("The document is very similar to a document already on the site."),
+    "copyright_duplicate": _(
+        "The document matches a work removed for copyright infringement; it cannot be published."
+    ),
+    "own_duplicate": _("You already uploaded this document."),
     "content_check": _("The document must be reviewed before it is published."),
 }
 

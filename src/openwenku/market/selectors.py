@@ -262,3 +262,11 @@ def earnings_totals(user: User) -> EarningsTotals:
         "downloads": docs["downloads"],
         "count": docs["count"],
     }
+
+
+def purchase_totals() -> tuple[int, int]:
+    """Purchases on the site (refunds excluded) and the coins paid for them."""
+    figures = Purchase.objects.filter(refunded_at__isnull=True).aggregate(
+        n=Count("id"), coins=Coalesce(Sum("price"), 0)
+    )
+    return figures["n"], figures["coins"]

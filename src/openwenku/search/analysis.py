@@ -70,6 +70,12 @@ def warm_up() -> None:
     starts, rather than in the middle of the first document it indexes."""
     _segmenter()
     _tfidf()
+    _converter()
+
+
+def is_warm() -> bool:
+    """Whether this process has jieba's dictionary and OpenCC loaded already."""
+    return _jieba is not None and _opencc is not None
 
 
 def _converter():

@@ -91,7 +91,7 @@ def parse_params(data: Mapping[str, str]) -> SearchParams:
     if fmt in FORMAT_GROUPS or fmt in {f for g in FORMAT_GROUPS.values() for f in g}:
         params.format = fmt
     category = str(data.get("category", "") or "").strip()[:60]
-    if category:
+    if category and "\x00" not in category:  # no slug holds NUL; PostgreSQL refuses it
         params.category = Category.objects.filter(slug=category).first() or (
             Category.objects.filter(pk=int(category)).first() if _is_id(category) else None
         )

@@ -12,6 +12,7 @@ from openwenku.documents.models import Category, Document
 from openwenku.documents.status import status_label, status_reasons
 
 from ..models import ApiToken
+from .text import Text
 
 
 class CategoryOut(Schema):
@@ -75,9 +76,9 @@ class DocumentOut(Schema):
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    name: str = ""
+    username: Text
+    password: Text
+    name: Text = ""
     # What the token may do: read, upload, money (spend and withdraw coins).
     scopes: list[Literal["read", "upload", "money", "moderate"]] = ["read", "upload"]
     # Days until it expires; the site's limit (OPENWENKU_API_TOKEN_DAYS) if more or unset.

@@ -17,6 +17,8 @@ from openwenku.documents.models import Document, DocumentPage
 from openwenku.market import selectors
 from openwenku.market.services import PurchaseResult
 
+from .text import Text
+
 
 class WalletOut(Schema):
     """Read from the member (``request.user``)."""
@@ -50,7 +52,7 @@ class EntryOut(Schema):
 
 class PurchaseIn(Schema):
     document_id: int
-    idempotency_key: str = ""
+    idempotency_key: Text = ""
     # The price the buyer was shown: a price changed since answers 409, never a surprise charge.
     expected_price: int
 
@@ -179,8 +181,8 @@ class PricingOut(Schema):
 
 class WithdrawalIn(Schema):
     amount: int
-    account: str
-    idempotency_key: str = ""
+    account: Text
+    idempotency_key: Text = ""
 
 
 class WithdrawalOut(Schema):

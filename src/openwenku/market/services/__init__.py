@@ -27,6 +27,7 @@ from .errors import (
     IdempotencyConflict,
     InsufficientCoins,
     MarketRefused,
+    MemberInactive,
 )
 from .idempotency import new_idempotency_key
 from .pricing import pricing_set
@@ -47,6 +48,7 @@ __all__ = [
     "IdempotencyConflict",
     "InsufficientCoins",
     "MarketRefused",
+    "MemberInactive",
     "PurchaseResult",
     "WithdrawalResult",
     "coins_add",

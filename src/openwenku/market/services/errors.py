@@ -69,3 +69,11 @@ __all__ = [
     "InsufficientCoins",
     "MarketRefused",
 ]
+
+
+class MemberInactive(MarketRefused):
+    """A deactivated account (or one never activated) earns no coins."""
+
+    code = "member_inactive"
+    status = 403
+    default_message = _("This account is not active.")

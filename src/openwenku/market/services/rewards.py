@@ -35,7 +35,7 @@ from openwenku.documents.models import Document
 from .. import ledger
 from ..models import LedgerEntry, RewardClawback, RewardedFile, SignIn, Wallet
 from ..selectors import market_settings
-from .errors import AlreadySignedIn
+from .errors import AlreadySignedIn, MemberInactive
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import User
@@ -69,7 +69,7 @@ def upload_reward_grant(*, document_id: int) -> LedgerEntry | None:
     someone else's) earns nothing.
     """
     document = Document.objects.filter(pk=document_id).first()
-    if document is None or not reward_eligible(document):
+    if document is None or not document.owner.is_active or not reward_eligible(document):
         return None
     reward = market_settings().upload_reward
     wallet_id = ledger.wallet_id_for_user(document.owner_id)
@@ -94,7 +94,9 @@ def upload_reward_grant(*, document_id: int) -> LedgerEntry | None:
 
 def signin_claim(*, user: User) -> int:
     """The daily sign-in (签到): once a local day, rewarded with coins (within
-    the daily cap). Returns the coins granted."""
+    the daily cap). Returns the coins granted; an inactive account gets none."""
+    if not user.is_active:
+        raise MemberInactive
     reward = market_settings().signin_reward
     day = timezone.localdate()
     wallet_id = ledger.wallet_id_for_user(user.pk)

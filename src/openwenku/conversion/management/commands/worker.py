@@ -19,14 +19,14 @@ import sys
 import threading
 import time
 
-from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from openwenku.conversion import lo_pool, sandbox
+from openwenku.conversion import lo_pool
 from openwenku.conversion.recovery import sweep
 from openwenku.conversion.signals import worker_process_started
+from openwenku.core.startup import StartupError, run_worker_checks
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +68,8 @@ class Command(DBWorkerCommand):
         self, *args, concurrency: int, sweep_interval: float, **options
     ):
         try:  # refuse to parse uploads without the sandbox (issue 11 item 5)
-            sandbox.bubblewrap_available(settings.OPENWENKU["SANDBOX"])
-        except sandbox.SandboxUnavailable as exc:
+            run_worker_checks()
+        except StartupError as exc:
             raise CommandError(str(exc)) from None
         concurrency = concurrency or os.cpu_count() or 1
         if concurrency > 1:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
 from openwenku.core.services import operator_ensure
+from openwenku.core.startup import StartupError, run_worker_checks
 
 # Addresses meaning "all interfaces": no link can name them.
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 (compared, never bound)
@@ -62,6 +64,11 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, bind: str, web_workers: int, no_worker: bool, **options: Any
     ) -> None:
+        if not no_worker:  # the worker parses uploads here: refuse at once, not after serving
+            try:
+                run_worker_checks()
+            except StartupError as exc:
+                raise CommandError(str(exc)) from None
         site_url = self._site_url(bind)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -143,8 +150,25 @@ class Command(BaseCommand):
                 "openwenku.wsgi:application",
                 *args,
                 "--no-control-socket",
-            ]
+                # Load (and warm, see wsgi.py) the site once before binding the
+                # port: every web process forked from it answers its first
+                # search without loading jieba, OpenCC and the search code.
+                "--preload",
+                # Hooks: metrics of an exited web process (gunicorn_conf.child_exit).
+                "--config",
+                "python:openwenku.gunicorn_conf",
+            ],
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(self._metrics_dir())},
         )
+
+    def _metrics_dir(self) -> Path:
+        """A fresh folder where the web processes keep their Prometheus samples
+        (prometheus-client's multiprocess mode; /metrics adds them up)."""
+        path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):  # samples of processes that no longer run
+            stale.unlink()
+        return path
 
     def _supervise(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
         """Wait until a child exits or a signal asks to stop; then stop them all."""
