@@ -53,6 +53,13 @@ def _site_url(settings):
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def _publish_at_once(settings):
+    """Uploads publish at once unless a test asks for review (tests/moderation does):
+    the site's default policy holds a new member's first uploads for an operator."""
+    settings.OPENWENKU = {**settings.OPENWENKU, "REVIEW_POLICY": "none"}
+
+
 @pytest.fixture
 def categories(db):
     """The default category tree (transactional tests flush the migration's seed)."""

@@ -451,6 +451,23 @@ OPENWENKU = {
     "LOGIN_FAILURE_LIMIT_PER_IP": env.int("OPENWENKU_LOGIN_FAILURE_LIMIT_PER_IP", default=30),
     "LOGIN_LOCKOUT_MINUTES": env.int("OPENWENKU_LOGIN_LOCKOUT_MINUTES", default=15),
     # --- end accounts ---
+    # --- moderation: copyright (issue 13) ---
+    # Upheld copyright notices against a member's documents that ban their uploads,
+    # and for how many days (0 notices = never).
+    "REPEAT_INFRINGER_NOTICES": env.int("OPENWENKU_REPEAT_INFRINGER_NOTICES", default=3),
+    "REPEAT_INFRINGER_BAN_DAYS": env.int("OPENWENKU_REPEAT_INFRINGER_BAN_DAYS", default=90),
+    # A document taken down for cause: its sale earnings are frozen; when on, its
+    # sales are also reversed to the buyers.
+    "TAKEDOWN_REFUND_BUYERS": env.bool("OPENWENKU_TAKEDOWN_REFUND_BUYERS", default=False),
+    # --- end moderation: copyright ---
+    # --- moderation (issue 13): review before publishing, reports ---
+    # "none": publish at once; "new_members": a member's uploads are reviewed until
+    # REVIEW_FIRST_UPLOADS of them were accepted with no upheld report; "all": review all.
+    "REVIEW_POLICY": env.str("OPENWENKU_REVIEW_POLICY", default="new_members"),
+    "REVIEW_FIRST_UPLOADS": env.int("OPENWENKU_REVIEW_FIRST_UPLOADS", default=3),
+    # Reports (举报) one client address may file an hour (0 = no limit).
+    "REPORTS_PER_IP_PER_HOUR": env.int("OPENWENKU_REPORTS_PER_IP_PER_HOUR", default=10),
+    # --- end moderation ---
     # --- integrity: content checks (issue 12; README "Content checks") ---
     "CHECKS": {
         # Findings stored per check per document (the rest are counted only).

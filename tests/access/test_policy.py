@@ -25,13 +25,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 READERS = ("anonymous", "member", "staff", "reader", "manager", "buyer", "uploader", "operator")
 OK = "ok"
-LOGIN, BUY, HIDDEN, NO_PAGE, NOT_MGR, NOTHING = (
+LOGIN, BUY, HIDDEN, NO_PAGE, NOT_MGR, NOTHING, GONE = (
     Reason.NEEDS_LOGIN,
     Reason.NEEDS_PURCHASE,
     Reason.NOT_PUBLISHED,
     Reason.NO_SUCH_PAGE,
     Reason.NOT_MANAGER,
     Reason.NOTHING_TO_BUY,
+    Reason.TAKEN_DOWN,
 )
 
 # Documents of 5 pages; the priced one (5 coins) previews 2 pages.
@@ -67,9 +68,10 @@ TABLE = {
     ("free", Action.BUY, None): everyone(NOTHING),
     ("free", Action.MANAGE, None): (NOT_MGR, NOT_MGR, NOT_MGR, NOT_MGR, OK, NOT_MGR, OK, OK),
 }
-# Not published (converting, failed): it exists only for its managers, who may watch
-# it, read its pages and manage it, but nobody downloads or buys it.
-for _state in ("converting", "failed"):
+# Not published (converting, failed, held for review, rejected in review): it exists
+# only for its managers, who may watch it, read its pages and manage it, but nobody
+# downloads or buys it (a held one is also open to reviewers: see test below).
+for _state in ("converting", "failed", "held", "rejected"):
     TABLE |= {
         (_state, Action.VIEW, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
         (_state, Action.READ_PAGE, 1): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK, OK),
@@ -93,12 +95,31 @@ TABLE |= {
     (_state, Action.MANAGE, None): (HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, NOT_MGR, OK, OK),
 }
 
+# Taken down for cause (copyright, illegal, privacy): gone for everyone (410), the
+# buyer and the uploader included; only operators who decide takedowns
+# (moderation.handle_notice / take_down: the superuser here) still read its pages.
+_state = "taken_down"
+_reviewer_only = (GONE, GONE, GONE, GONE, GONE, GONE, GONE, OK)
+TABLE |= {
+    (_state, Action.VIEW, None): everyone(GONE),
+    (_state, Action.READ_PAGE, 1): _reviewer_only,
+    (_state, Action.READ_PAGE, 5): _reviewer_only,
+    (_state, Action.READ_PAGE, 6): everyone(GONE),
+    (_state, Action.READ_TEXT, 3): _reviewer_only,
+    (_state, Action.DOWNLOAD, None): everyone(GONE),
+    (_state, Action.BUY, None): everyone(GONE),
+    (_state, Action.MANAGE, None): everyone(GONE),
+}
+
 STATUS = {
     "priced": Document.Status.READY,
     "free": Document.Status.READY,
     "converting": Document.Status.CONVERTING,
     "failed": Document.Status.FAILED,
     "unpublished": Document.Status.UNPUBLISHED,
+    "taken_down": Document.Status.TAKEN_DOWN,
+    "held": Document.Status.HELD,
+    "rejected": Document.Status.REJECTED,
 }
 
 
@@ -208,3 +229,35 @@ def test_buyers_keep_an_unpublished_document(world, users, client):
     from openwenku.access.selectors import listable_documents
 
     assert not listable_documents().filter(pk=unpublished.pk).exists()
+
+
+def test_a_taken_down_document_answers_410_everywhere_even_to_its_buyer(world, users, client):
+    documents, _ = world
+    gone = documents["taken_down"]
+    for who in ("buyer", "uploader", "other"):
+        client.force_login(users[who])
+        assert client.get(f"/doc/{gone.pk}.html").status_code == 410
+        assert client.get(f"/doc/{gone.pk}/download").status_code == 410
+        assert client.get(f"/doc/{gone.pk}/cover.webp").status_code == 410
+        api = client.get(f"/api/documents/{gone.pk}")
+        assert api.status_code == 410 and api.json()["code"] == "taken_down"
+        assert client.get(f"/api/market/documents/{gone.pk}/pages").status_code == 410
+    from openwenku.access.selectors import listable_documents
+
+    assert not listable_documents().filter(pk=gone.pk).exists()
+
+
+def test_reviewers_read_a_held_document_whole_but_never_download_or_manage_it(world, staff):
+    """Issue 13: a held document is visible to its uploader and operators only; a
+    holder of moderation.review_document reads every page and its text to review it."""
+    documents, _users = world
+    reviewer = staff("reviewer", "moderation.review_document", via="group")
+    held, rejected = documents["held"], documents["rejected"]
+    assert decide(reviewer, held, Action.VIEW)
+    assert decide(reviewer, held, Action.READ_PAGE, 5)
+    assert decide(reviewer, held, Action.READ_TEXT, 5)
+    assert decide(reviewer, held, Action.DOWNLOAD).reason is HIDDEN
+    assert decide(reviewer, held, Action.MANAGE).reason is NOT_MGR
+    # Only held documents: a rejected one is its uploader's alone again.
+    assert decide(reviewer, rejected, Action.VIEW).reason is HIDDEN
+    assert decide(reviewer, documents["converting"], Action.VIEW).reason is HIDDEN

@@ -9,6 +9,12 @@ Operators hold Django permissions, never a blanket power for being staff
 every page and downloads every original of a published document free;
 ``documents.manage_any_document`` manages (edits, prices, locks the price of,
 unpublishes, deletes) anybody's document. A superuser holds every permission.
+A document taken down for cause (``Document.Status.TAKEN_DOWN``) is refused to
+everyone with ``Reason.TAKEN_DOWN`` (410), buyers and its uploader included;
+only holders of ``moderation.handle_notice`` or ``moderation.take_down`` still
+read its pages (in their queue).
+``moderation.review_document`` sees a held document whole (its page and every page
+image and text, never the original) to review it.
 
 ``tests/access/test_policy.py`` is the specification: reader kind × document
 state × action → decision.
@@ -25,6 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from openwenku.core.errors import ApplicationError
 from openwenku.documents.models import MANAGE_ANY_DOCUMENT, READ_ALL_CONTENT, Document
 from openwenku.market.models import VIEW_WALLET, MarketSettings, Purchase
+from openwenku.moderation.models import REVIEW_DOCUMENT
+from openwenku.moderation.permissions import HANDLE_NOTICE, TAKE_DOWN
 
 if TYPE_CHECKING:
     from openwenku.accounts.types import Reader as Person
@@ -50,6 +58,7 @@ class Reason(enum.StrEnum):
     NOT_MANAGER = "not_manager"  # only the uploader and documents.manage_any_document
     NO_SUCH_PAGE = "no_such_page"
     NOTHING_TO_BUY = "nothing_to_buy"  # free, or the reader may download it already
+    TAKEN_DOWN = "taken_down"  # removed for cause (copyright, illegal, privacy): 410 for all
 
 
 class AccessDenied(ApplicationError):
@@ -66,6 +75,7 @@ class AccessDenied(ApplicationError):
         Reason.NEEDS_PURCHASE: 402,
         Reason.NOT_MANAGER: 403,
         Reason.NOTHING_TO_BUY: 409,
+        Reason.TAKEN_DOWN: 410,
     }
     _MESSAGES = {
         Reason.NOT_PUBLISHED: _("Not found."),
@@ -74,6 +84,10 @@ class AccessDenied(ApplicationError):
         Reason.NEEDS_PURCHASE: _("Buy this document to read every page and download it."),
         Reason.NOT_MANAGER: _("Only the uploader and operators may do this."),
         Reason.NOTHING_TO_BUY: _("You may download this document already."),
+        Reason.TAKEN_DOWN: _(
+            "This document was removed after a copyright or legal notice and is no longer "
+            "available."
+        ),
     }
 
     def __init__(self, reason: Reason) -> None:
@@ -125,6 +139,16 @@ def reads_everything(reader: Reader) -> bool:
     return is_member(reader) and reader.has_perm(READ_ALL_CONTENT)  # type: ignore[union-attr]
 
 
+def reviews(reader: Reader, document: Document) -> bool:
+    """Holders of ``moderation.review_document`` read a held document to review it
+    (a held document is otherwise seen by its managers only, marked under review)."""
+    return (
+        document.status == Document.Status.HELD
+        and is_member(reader)
+        and reader.has_perm(REVIEW_DOCUMENT)  # type: ignore[union-attr]
+    )
+
+
 def may_lock_prices(reader: Reader) -> bool:
     """Only operators who manage any document fix a price against its uploader."""
     return is_member(reader) and reader.has_perm(MANAGE_ANY_DOCUMENT)  # type: ignore[union-attr]
@@ -162,6 +186,14 @@ def has_purchased(reader: Reader, document: Document) -> bool:
     ).exists()
 
 
+def reviews_takedowns(reader: Reader) -> bool:
+    """Operators who decide notices, takedowns and counter-notices read the pages
+    of a taken-down document (in their queue); nobody else sees anything of it."""
+    return is_member(reader) and (
+        reader.has_perm(HANDLE_NOTICE) or reader.has_perm(TAKE_DOWN)  # type: ignore[union-attr]
+    )
+
+
 @dataclass(frozen=True)
 class DocumentAccess:
     """What one reader may do with one document, computed once per request."""
@@ -179,6 +211,12 @@ class DocumentAccess:
     visible_pages: int
     free_pages: int
     total_pages: int
+    # Taken down for cause: the page answers 410 to everyone, buyers included;
+    # only takedown reviewers still read its pages.
+    taken_down: bool = False
+    takedown_reviewer: bool = False
+    # A reviewer of a held document (``reviews``): sees it whole, manages nothing.
+    reviewer: bool = False
 
     @property
     def hidden_pages(self) -> int:
@@ -193,13 +231,22 @@ class DocumentAccess:
 
     @property
     def can_view(self) -> bool:
-        return self.published or self.manager or self.kept_for_buyer
+        return self.published or self.manager or self.kept_for_buyer or self.reviewer
 
     @property
     def can_manage(self) -> bool:
         return self.manager
 
     def decide(self, action: Action, page: int | None = None) -> Decision:
+        if self.taken_down:
+            if (
+                self.takedown_reviewer
+                and action in (Action.READ_PAGE, Action.READ_TEXT)
+                and page is not None
+                and 1 <= page <= self.total_pages
+            ):
+                return ALLOW
+            return deny(Reason.TAKEN_DOWN)
         if not self.can_view:
             return deny(Reason.NOT_PUBLISHED)
         if action is Action.VIEW:
@@ -238,16 +285,33 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
     sees every page: they could read the file anyway. Documents that are not
     published (converting, failed, unpublished) exist only for their managers,
     except that whoever bought a document keeps it when it is unpublished.
+    A document taken down for cause is gone for everyone, buyers included (410).
     """
+    if document.status == Document.Status.TAKEN_DOWN:
+        return DocumentAccess(
+            published=False,
+            manager=False,
+            kept_for_buyer=False,
+            member=is_member(reader),
+            can_download=False,
+            download_reason=Reason.TAKEN_DOWN,
+            purchased=False,
+            visible_pages=0,
+            free_pages=0,
+            total_pages=document.page_count,
+            taken_down=True,
+            takedown_reviewer=reviews_takedowns(reader),
+        )
     published = document.status == Document.Status.READY
     manager = is_manager(reader, document)
+    reviewer = reviews(reader, document)
     member = is_member(reader)
     free = preview_limit(document)
     total = document.page_count
     purchased = False
     kept = False
     reason: Reason | None = None
-    if manager or (published and reads_everything(reader)):
+    if manager or reviewer or (published and reads_everything(reader)):
         allowed = True
     elif document.status == Document.Status.UNPUBLISHED:
         # Whatever its price now, a purchase made while it was on sale still counts.
@@ -273,6 +337,7 @@ def access_for(reader: Reader, document: Document) -> DocumentAccess:
         visible_pages=total if allowed else free,
         free_pages=free,
         total_pages=total,
+        reviewer=reviewer,
     )
 
 

@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.core.text import mask_name
@@ -27,6 +30,73 @@ class User(AbstractUser):
     @property
     def masked_name(self) -> str:
         return mask_name(self.public_name)
+
+
+class PenaltyQuerySet(models.QuerySet["Penalty"]):
+    def in_force(self, at: datetime | None = None) -> "PenaltyQuerySet":
+        """Penalties in force now: not lifted, started, and not yet ended (null end: permanent)."""
+        now = at or timezone.now()
+        return self.filter(lifted_at__isnull=True, starts_at__lte=now).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
+class Penalty(models.Model):
+    """A sanction on a member, imposed by an operator (or by a rule such as repeat infringement).
+
+    It expires by itself: every check compares ``ends_at`` with the time of the check."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("Warning")
+        UPLOAD_BAN = "upload_ban", _("Upload ban")
+        WITHDRAWAL_FREEZE = "withdrawal_freeze", _("Withdrawal freeze")
+
+    member = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="penalties", verbose_name=_("member")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    reason = models.TextField(_("reason"))
+    starts_at = models.DateTimeField(_("starts at"), default=timezone.now)
+    ends_at = models.DateTimeField(
+        _("ends at"), null=True, blank=True, help_text=_("Empty: permanent.")
+    )
+    imposed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imposed by"),
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PenaltyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penalty")
+        verbose_name_plural = _("penalties")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["member", "kind", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member_id}"
+
+    def is_in_force(self, at: datetime | None = None) -> bool:
+        now = at or timezone.now()
+        return (
+            self.lifted_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
 
 
 class PendingRegistration(models.Model):

@@ -1,10 +1,14 @@
 """Account business logic; views and the CLI call these."""
 
+from datetime import datetime
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .models import Penalty
 from .types import User
 from .validators import clean_display_name, validate_username_not_email
 
@@ -61,3 +65,29 @@ def user_register(*, username: str, email: str, password: str, display_name: str
     user.set_password(password)
     user.save()
     return user
+
+
+def penalty_create(
+    *,
+    member: User,
+    kind: str,
+    reason: str,
+    ends_at: datetime | None = None,
+    imposed_by: User | None = None,
+) -> Penalty:
+    """Store a penalty (no audit, no notice: ``moderation.services.penalty_impose`` adds those)."""
+    if kind not in Penalty.Kind.values:
+        raise ValueError(f"unknown penalty kind {kind!r}")
+    return Penalty.objects.create(
+        member=member, kind=kind, reason=reason, ends_at=ends_at, imposed_by=imposed_by
+    )
+
+
+def penalty_end(*, penalty: Penalty, by: User | None) -> bool:
+    """Lift a penalty now; False if it was already lifted."""
+    if penalty.lifted_at is not None:
+        return False
+    penalty.lifted_at = timezone.now()
+    penalty.lifted_by = by
+    penalty.save(update_fields=["lifted_at", "lifted_by"])
+    return True

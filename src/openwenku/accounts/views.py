@@ -29,6 +29,7 @@ from openwenku.core.models import SiteConfiguration
 from . import registration
 from .forms import LOCKED_OUT, LoginForm, ProfileForm, RegisterForm
 from .models import User
+from .selectors import member_penalties
 from .throttling import allow, client_ip
 from .types import AuthenticatedRequest
 
@@ -188,6 +189,14 @@ class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView[User, Prof
     success_message = _("Your profile has been saved.")
     # Not "user": that would hide the logged-in member the page header shows.
     context_object_name = "profile"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        penalties = list(member_penalties(self.request.user)[:50])
+        for p in penalties:
+            p.in_force = p.is_in_force()  # type: ignore[attr-defined]
+        context["penalties"] = penalties
+        return context
 
     def get_object(self, queryset: QuerySet[User] | None = None) -> User:
         # A separate instance: a rejected form must not change the name in the page header.

@@ -26,6 +26,7 @@ class TokenAuth(HttpBearer):
 AUTH = [TokenAuth(Scope.READ), django_auth]
 UPLOAD_AUTH = [TokenAuth(Scope.UPLOAD), django_auth]
 MONEY_AUTH = [TokenAuth(Scope.MONEY), django_auth]
+MODERATE_AUTH = [TokenAuth(Scope.MODERATE), django_auth]
 
 
 def anonymous(request: HttpRequest) -> bool:

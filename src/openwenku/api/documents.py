@@ -133,12 +133,13 @@ def my_documents(
 
 @router.get(
     "documents/{int:document_id}",
-    response={200: DocumentOut, **errors(403, 404)},
+    response={200: DocumentOut, **errors(403, 404, 410)},
     auth=OPTIONAL_AUTH,
     tags=["documents"],
 )
 def get_document(request: HttpRequest, document_id: int) -> Document:
     """A document's metadata and conversion status. Anyone may read a ready
-    document's; a converting or failed one only its uploader and operators."""
+    document's; a converting or failed one only its uploader and operators; a
+    document taken down for cause answers 410 (``taken_down``) to everyone."""
     document, _access = document_for_reader(request.user, document_id)
     return document

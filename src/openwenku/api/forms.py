@@ -9,6 +9,9 @@ SCOPE_HELP = {
     Scope.READ: _("read: see your documents, wallet and earnings"),
     Scope.UPLOAD: _("upload: upload documents and change their price"),
     Scope.MONEY: _("money: spend coins, sign in for coins, withdraw"),
+    Scope.MODERATE: _(
+        "moderate: operators only — review held documents, handle reports, impose penalties"
+    ),
 }
 
 

@@ -28,6 +28,7 @@ class Scope(models.TextChoices):
     READ = "read", _("read")  # see documents, wallet, ledger, earnings
     UPLOAD = "upload", _("upload")  # upload documents, edit their price
     MONEY = "money", _("money")  # spend coins, sign in for coins, withdraw
+    MODERATE = "moderate", _("moderate")  # operators: review, reports, penalties
 
 
 DEFAULT_SCOPES = (Scope.READ, Scope.UPLOAD)

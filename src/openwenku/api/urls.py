@@ -27,7 +27,7 @@ from openwenku.core.errors import (
     TooManyRequests,
 )
 
-from . import documents, market, search
+from . import copyright, documents, market, moderation, search
 from .auth import AUTH
 from .errors import MalformedBody
 
@@ -44,6 +44,8 @@ api = NinjaAPI(
 api.add_router("/", documents.router)
 api.add_router("/market", market.router)
 api.add_router("/search", search.router)
+api.add_router("/moderation", moderation.router)
+api.add_router("/copyright", copyright.router)
 
 
 class InvalidRequest(ApplicationError):

@@ -119,6 +119,8 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str | None:
 def failure_message(document: Document) -> str:
     """Why ``document`` failed, in the reader's language (rows from before codes: as stored)."""
     code = document.failure_code
+    if code == "review_rejected":  # the operator's own words
+        return document.failure_reason
     params = default_params(document.format)
     if code == "render_timeout":
         params["seconds"] = settings.OPENWENKU["RENDER_TIMEOUT"]

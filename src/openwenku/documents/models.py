@@ -97,6 +97,14 @@ class Document(models.Model):
         # or refused it; failure_code/failure_reason say why. Only READY is public.
         HELD = "held", _("Under review")
         REJECTED = "rejected", _("Rejected")
+        # Removed for cause after a copyright notice or an operator's takedown
+        # (documents.services.document_take_down): every surface answers 410.
+        TAKEN_DOWN = "taken_down", _("Taken down (copyright)")
+
+    class TakedownCause(models.TextChoices):
+        COPYRIGHT = "copyright", _("Copyright infringement")
+        ILLEGAL = "illegal", _("Illegal or harmful content")
+        PRIVACY = "privacy", _("Privacy violation")
 
     # One member per entry of the format registry (documents/formats.py), e.g. DOCX = "docx".
     Format = models.TextChoices(  # type: ignore[call-overload]  # built from the registry
@@ -141,6 +149,13 @@ class Document(models.Model):
     # Why it failed, as a stable code (documents/failures.py): shown to the uploader
     # in their language. failure_reason keeps the English text for operators.
     failure_code = models.CharField(_("failure code"), max_length=32, blank=True)
+    # While taken down: why, and the status it returns to when restored.
+    takedown_cause = models.CharField(
+        _("takedown cause"), max_length=12, choices=TakedownCause.choices, blank=True
+    )
+    status_before_takedown = models.CharField(
+        _("status before takedown"), max_length=12, choices=Status.choices, blank=True
+    )
     page_count = models.PositiveIntegerField(_("pages"), default=0)
     pages_ready = models.PositiveIntegerField(_("pages ready"), default=0)
     text_chars = models.PositiveIntegerField(_("text characters"), default=0)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +22,8 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.accounts.models import Penalty
+from openwenku.accounts.selectors import penalty_in_force
 from openwenku.accounts.throttling import allow
 from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
@@ -106,6 +108,20 @@ def clean_title(title: str, fallback: str) -> str:
     return (title or fallback)[:255]
 
 
+def taken_down_work_check(sha256: str, name: str) -> None:
+    """Refuse, whoever uploads it, a file whose exact bytes were taken down
+    (a copyright notice or an operator's takedown)."""
+    if Document.objects.filter(sha256=sha256, status=Document.Status.TAKEN_DOWN).exists():
+        raise UploadRefused(
+            _(
+                "“%(name)s” cannot be uploaded: this file was removed from the site after "
+                "a copyright or legal notice."
+            ),
+            code="upload_taken_down",
+            name=name,
+        )
+
+
 class UploadQuotaExceeded(ApplicationError):
     """A member's upload quota is used up; the message says which and when it resets."""
 
@@ -147,6 +163,36 @@ def upload_quota_check(*, owner: User, files: int = 1, size: int = 0) -> None:
         )
 
 
+class UploadBanned(ApplicationError):
+    """The member is banned from uploading (a penalty in force); says why and until when."""
+
+    code = "upload_banned"
+    status = 403
+
+    def extra(self) -> dict[str, Any]:
+        return {"reason": self.params.get("reason"), "ends_at": self.params.get("ends_at")}
+
+
+def upload_ban_check(*, owner: User) -> None:
+    """Refuse any upload by a member under an upload ban (``accounts.Penalty``), with
+    its reason and end; checked by every way in (web, API, the import command)."""
+    ban = penalty_in_force(owner, Penalty.Kind.UPLOAD_BAN)
+    if ban is None:
+        return
+    if ban.ends_at is None:
+        raise UploadBanned(
+            _("You may not upload documents: %(reason)s (permanent)."),
+            reason=ban.reason,
+            ends_at=None,
+        )
+    raise UploadBanned(
+        _("You may not upload documents until %(end)s: %(reason)s."),
+        reason=ban.reason,
+        end=timezone.localtime(ban.ends_at).strftime("%Y-%m-%d %H:%M"),
+        ends_at=ban.ends_at.isoformat(),
+    )
+
+
 def upload_request_check(*, files: int) -> None:
     """Refuse a request carrying more files than one request may (a setting)."""
     limit = settings.OPENWENKU["UPLOAD_FILES_PER_REQUEST"]
@@ -180,6 +226,7 @@ def document_create(
     a file that is no document we can convert is refused with the reason.
     """
     _check_size(incoming.size, incoming.name)
+    upload_ban_check(owner=owner)
     _check_pricing(price, preview_pages)
     if enforce_quota:
         upload_quota_check(owner=owner, size=incoming.size)
@@ -191,6 +238,7 @@ def document_create(
             _("“%(name)s”: %(reason)s"), name=incoming.name, reason=exc.message
         ) from None
 
+    taken_down_work_check(incoming.sha256, incoming.name)
     original_name = Path(incoming.name).name[:255] or "untitled"
     with transaction.atomic():
         if enforce_quota:
@@ -316,6 +364,37 @@ def document_unpublish(*, document: Document) -> None:
             signals.send_after_commit(signals.document_removed, document.pk)
 
 
+def document_approve_held(*, document: Document) -> bool:
+    """Publish a document a publish gate held, once an operator approved it.
+
+    The same way out as a conversion's publish (``document_published`` after
+    commit: search indexes it, the market rewards the uploader); False if it was
+    no longer held."""
+    with transaction.atomic():
+        updated = Document.objects.filter(pk=document.pk, status=Document.Status.HELD).update(
+            status=Document.Status.READY, failure_code="", failure_reason=""
+        )
+        if updated:
+            signals.send_after_commit(signals.document_published, document.pk)
+    if updated:
+        document.status = Document.Status.READY
+        document.failure_code = document.failure_reason = ""
+    return bool(updated)
+
+
+def document_reject_held(*, document: Document, reason: str) -> bool:
+    """Refuse a held document for good, with the operator's reason shown to its uploader."""
+    updated = Document.objects.filter(pk=document.pk, status=Document.Status.HELD).update(
+        status=Document.Status.REJECTED,
+        failure_code="review_rejected",
+        failure_reason=reason[:1000],
+    )
+    if updated:
+        document.status = Document.Status.REJECTED
+        document.failure_code, document.failure_reason = "review_rejected", reason[:1000]
+    return bool(updated)
+
+
 def document_hold(*, document: Document, code: str, reason: str) -> bool:
     """Take a published document off the site for review (a content check found
     something after an edit or OCR); False if it was not published.
@@ -365,3 +444,74 @@ def document_delete(*, document: Document) -> bool:
     for name in filter(None, names):
         transaction.on_commit(partial(default_storage.delete, name))
     return True
+
+
+# --- Takedown for cause, restore, transfer (moderation calls these) -----------------
+
+
+def document_take_down(*, document: Document, cause: str, by: User | None) -> bool:
+    """Take a document down for cause (copyright, illegal, privacy): every surface
+    answers 410 from the next request; search and listings drop it, the market
+    freezes its sale earnings (``document_removed_for_cause``). Its status is kept
+    for ``document_restore``. False if it was taken down already."""
+    if cause not in Document.TakedownCause.values:
+        raise ValueError(f"unknown takedown cause {cause!r}")
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.status == Document.Status.TAKEN_DOWN:
+            return False
+        previous = locked.status
+        Document.objects.filter(pk=document.pk).update(
+            status=Document.Status.TAKEN_DOWN,
+            status_before_takedown=previous,
+            takedown_cause=cause,
+            # A conversion under way loses its lease: its result is discarded, so it
+            # cannot publish the document over the takedown.
+            lease_owner="",
+            lease_expires_at=None,
+            updated_at=Now(),
+        )
+        signals.send_after_commit(signals.document_removed, document.pk)
+        signals.send_after_commit(
+            signals.document_removed_for_cause, document.pk, cause=cause, by=by
+        )
+    document.status = Document.Status.TAKEN_DOWN
+    document.status_before_takedown = previous
+    document.takedown_cause = cause
+    return True
+
+
+def document_restore(*, document: Document, by: User | None) -> bool:
+    """Put a taken-down document back in the status it had (search, listings and
+    earnings follow through ``document_published`` and ``document_restored``); one
+    taken down while converting is converted again. False if it was not taken down."""
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.status != Document.Status.TAKEN_DOWN:
+            return False
+        status = locked.status_before_takedown or Document.Status.READY
+        if status in (Document.Status.UPLOADED, Document.Status.CONVERTING):
+            # Its conversion was cut off by the takedown: it starts again.
+            status = Document.Status.UPLOADED
+        Document.objects.filter(pk=document.pk).update(
+            status=status, status_before_takedown="", takedown_cause="", updated_at=Now()
+        )
+        signals.send_after_commit(signals.document_restored, document.pk, status=status, by=by)
+        if status == Document.Status.READY:
+            signals.send_after_commit(signals.document_published, document.pk)
+        elif status == Document.Status.UPLOADED:
+            signals.send_after_commit(signals.document_uploaded, document.pk)
+    document.status = status
+    document.status_before_takedown = ""
+    document.takedown_cause = ""
+    return True
+
+
+def document_transfer(*, document: Document, to: User, by: User | None) -> Document:
+    """Make ``to`` the document's owner (an upheld claim): its future sales earn
+    for them; past sales stay with the previous owner (each sale names its seller)."""
+    with transaction.atomic():
+        Document.objects.filter(pk=document.pk).update(owner=to, updated_at=Now())
+        signals.send_after_commit(signals.document_changed, document.pk)
+    document.owner = to
+    return document

@@ -21,7 +21,12 @@ document_changed = Signal()
 document_held = Signal()
 # It was unpublished or deleted: it must vanish from every public listing at once.
 document_removed = Signal()
+# It was taken down for cause (copyright, illegal, privacy; ``cause`` says which),
+# after ``document_removed``: the market freezes its sale earnings.
+document_removed_for_cause = Signal()
+# A taken-down document was restored (to ``status``): the market unfreezes them.
+document_restored = Signal()
 
 
-def send_after_commit(signal: Signal, document_id: int) -> None:
-    transaction.on_commit(lambda: signal.send(sender=None, document_id=document_id))
+def send_after_commit(signal: Signal, document_id: int, **params: object) -> None:
+    transaction.on_commit(lambda: signal.send(sender=None, document_id=document_id, **params))

@@ -29,5 +29,24 @@ def status_payload(document: Document) -> dict:
         "page_count": document.page_count,
         "pages_ready": document.pages_ready,
         "error": document.failure_message or None,
-        "done": document.status in (Document.Status.READY, Document.Status.FAILED),
+        "done": document.status
+        in (
+            Document.Status.READY,
+            Document.Status.FAILED,
+            Document.Status.HELD,
+            Document.Status.REJECTED,
+            Document.Status.TAKEN_DOWN,
+        ),
+        "reasons": status_reasons(document),
     }
+
+
+def status_reasons(document: Document) -> list[str]:
+    """Why a document is held or was rejected (every gate's reason), else []."""
+    if document.status not in (Document.Status.HELD, Document.Status.REJECTED):
+        return []
+    if document.failure_code == "review_rejected":
+        return [document.failure_message]
+    rest = [r for r in document.failure_reason.split("; ") if r][1:]
+    first = document.failure_message
+    return ([first] if first else []) + rest

@@ -9,4 +9,4 @@ class MarketConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import kinds, receivers  # noqa: F401  (signal receivers, notice kinds)

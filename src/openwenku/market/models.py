@@ -450,6 +450,57 @@ class RewardClawback(models.Model):
         return self.reward - self.taken
 
 
+class SaleFreeze(models.Model):
+    """A document taken down for cause: the income from its sales is not
+    withdrawable while it is down (``selectors._sale_pending``). Deleted when
+    the document is restored."""
+
+    document_id = models.BigIntegerField(_("document"), unique=True)
+    reason = models.CharField(_("reason"), max_length=255)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("frozen sale earnings")
+        verbose_name_plural = _("frozen sale earnings")
+
+    def __str__(self) -> str:
+        return str(self.document_id)
+
+
+class SaleReversal(models.Model):
+    """A sale reversed to its buyer after a takedown (OPENWENKU_TAKEDOWN_REFUND_BUYERS).
+
+    The buyer gets the whole price back; the seller's wallet gives what it can
+    cover (``taken``), balances never go below zero, so the rest is recorded as
+    ``owed`` (not collected automatically), as with ``RewardClawback``.
+    """
+
+    purchase = models.OneToOneField(
+        Purchase, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("purchase")
+    )
+    seller_share = models.PositiveIntegerField(_("seller's share"))
+    taken = models.PositiveIntegerField(_("taken from the seller"))
+    reason = models.CharField(_("reason"), max_length=255)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sale reversed after a takedown")
+        verbose_name_plural = _("sales reversed after a takedown")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(taken__lte=models.F("seller_share")),
+                name="reversal_taken_le_share",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purchase_id}: {self.taken}/{self.seller_share}"
+
+    @property
+    def owed(self) -> int:
+        return self.seller_share - self.taken
+
+
 class SignIn(models.Model):
     """A member's daily sign-in (签到)."""
 

@@ -30,6 +30,7 @@ from .models import (
     LedgerEntry,
     MarketSettings,
     Purchase,
+    SaleFreeze,
     SignIn,
     VipMembership,
     VipPlan,
@@ -79,8 +80,11 @@ def sale_hold() -> dt.timedelta:
 def _sale_pending() -> Q:
     """Ledger entries of sales whose income is not withdrawable yet: younger
     than the hold, or waiting for an operator's review."""
-    return Q(purchase__created_at__gt=timezone.now() - sale_hold()) | Q(
-        purchase__review=Purchase.Review.FLAGGED
+    return (
+        Q(purchase__created_at__gt=timezone.now() - sale_hold())
+        | Q(purchase__review=Purchase.Review.FLAGGED)
+        # Sales of a document taken down for cause stay frozen while it is down.
+        | Q(purchase__document_id__in=SaleFreeze.objects.values("document_id"))
     )
 
 
@@ -107,6 +111,8 @@ class PendingSales:
     on_hold: int
     under_review: int
     next_release_at: dt.datetime | None
+    # Income from sales of documents taken down for cause (frozen while down).
+    frozen: int = 0
 
 
 def pending_sales_of(user: User) -> PendingSales:
@@ -119,10 +125,14 @@ def pending_sales_of(user: User) -> PendingSales:
     young = active.filter(created_at__gt=since).exclude(review=Purchase.Review.FLAGGED)
     hold = young.aggregate(n=Coalesce(Sum(income), 0), first=Min("created_at"))
     first = hold["first"]
+    frozen = active.filter(document_id__in=SaleFreeze.objects.values("document_id")).aggregate(
+        n=Coalesce(Sum(income), 0)
+    )["n"]
     return PendingSales(
         on_hold=hold["n"],
         under_review=review,
         next_release_at=first + sale_hold() if first else None,
+        frozen=frozen,
     )
 
 

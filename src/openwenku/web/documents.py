@@ -30,6 +30,7 @@ from openwenku.moderation.forms import ReportForm
 from openwenku.moderation.services import report_create
 from openwenku.search.selectors import related_searches_for_document
 
+from .copyright import taken_down_page
 from .market import download_original
 
 
@@ -43,10 +44,15 @@ def _visitor(request: HttpRequest) -> str:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document, access = document_for_reader(request.user, pk)
+    try:
+        document, access = document_for_reader(request.user, pk)
+    except AccessDenied as exc:
+        if exc.reason is Reason.TAKEN_DOWN:
+            return taken_down_page(request, pk)
+        raise
     if not access.published and not access.kept_for_buyer:
         # Pages appear as they are rendered, for the uploader watching the conversion.
-        return _detail_converting(request, document)
+        return _detail_converting(request, document, can_manage=access.can_manage)
     # The paywall: only the pages (and their text) this reader may see reach the page.
     text = visible_text(document, access)
     shown, more = description_segments(text)
@@ -80,6 +86,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.can_manage,
         "status": status_payload(document),
         "tags": list(document.tags.all()),
+        "takedown_causes": Document.TakedownCause.choices,
     }
     return render(request, "documents/detail.html", context)
 
@@ -97,7 +104,9 @@ def _early_pages(request: HttpRequest, document: Document) -> list[dict]:
     ]
 
 
-def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse:
+def _detail_converting(
+    request: HttpRequest, document: Document, *, can_manage: bool = True
+) -> HttpResponse:
     """The uploader's (or an operator's) view while the document is not published."""
     context = {
         "document": document,
@@ -105,7 +114,7 @@ def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse
         "breadcrumb": document.category.ancestry() if document.category else [],
         "meta_description": document.description or document.title,
         "canonical_url": absolute_url(document.get_absolute_url(), request),
-        "can_manage": True,
+        "can_manage": can_manage,
         "status": status_payload(document),
         "tags": list(document.tags.all()),
     }
@@ -169,13 +178,16 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return download_original(request, document, access)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def report(request, pk: int):
+    """举报: members, and visitors who leave a contact (limited per address)."""
     document, _access = document_for_reader(request.user, pk)
-    form = ReportForm(request.POST or None)
+    member = request.user if request.user.is_authenticated else None
+    form = ReportForm(request.POST or None, anonymous=member is None)
     if request.method == "POST" and form.is_valid():
-        report_create(document=document, reporter=request.user, **form.cleaned_data)
+        report_create(
+            document=document, reporter=member, client=client_ip(request), **form.cleaned_data
+        )
         messages.success(request, _("Thank you. Your report was received and will be reviewed."))
         return redirect(document)
     return render(request, "documents/report.html", {"document": document, "form": form})
@@ -188,6 +200,10 @@ def upload(request):
     own progress bar) and gets JSON back; without script the form posts them all."""
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "GET":
+        try:
+            services.upload_ban_check(owner=request.user)
+        except ApplicationError as exc:  # an upload ban in force: say why and until when
+            messages.error(request, exc.message)
         return render(request, "documents/upload.html", {"form": UploadForm(), "max_mb": _max_mb()})
     form = UploadForm(request.POST, request.FILES)  # parsing the body runs the upload handler
     rejected = getattr(request, "rejected_uploads", None)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from openwenku.documents.models import Category, Document
-from openwenku.documents.status import status_label
+from openwenku.documents.status import status_label, status_reasons
 
 from ..models import ApiToken
 from .text import Text
@@ -35,6 +35,8 @@ class DocumentOut(Schema):
     status: str
     status_label: str
     error: str | None
+    # Held for review or rejected: why (every reason, in the reader's language).
+    reasons: list[str]
     format: str
     page_count: int
     pages_ready: int
@@ -57,6 +59,10 @@ class DocumentOut(Schema):
         return str(status_label(obj))
 
     @staticmethod
+    def resolve_reasons(obj: Document) -> list[str]:
+        return status_reasons(obj)
+
+    @staticmethod
     def resolve_error(obj: Document) -> str | None:
         return obj.failure_message or None
 
@@ -74,7 +80,7 @@ class TokenIn(Schema):
     password: Text
     name: Text = ""
     # What the token may do: read, upload, money (spend and withdraw coins).
-    scopes: list[Literal["read", "upload", "money"]] = ["read", "upload"]
+    scopes: list[Literal["read", "upload", "money", "moderate"]] = ["read", "upload"]
     # Days until it expires; the site's limit (OPENWENKU_API_TOKEN_DAYS) if more or unset.
     days: int | None = Field(default=None, ge=1, le=3650)
 

@@ -35,6 +35,7 @@ from .pricing import pricing_set
 from .purchases import PurchaseResult, purchase_create, purchase_refund
 from .rewards import reward_clawback, signin_claim, upload_reward_grant
 from .sales import sale_review_clear
+from .takedowns import sale_reverse, takedown_earnings_freeze, takedown_earnings_unfreeze
 from .vip import VipUnavailable, vip_buy, vip_download, vip_grant
 from .withdrawals import (
     WithdrawalResult,
@@ -61,9 +62,12 @@ __all__ = [
     "purchase_create",
     "purchase_refund",
     "reward_clawback",
+    "sale_reverse",
     "sale_review_clear",
     "signin_claim",
     "stats_record_view",
+    "takedown_earnings_freeze",
+    "takedown_earnings_unfreeze",
     "upload_reward_grant",
     "vip_buy",
     "vip_download",

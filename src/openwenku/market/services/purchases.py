@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openwenku.documents.models import Document
+from openwenku.notifications.services import notify
 
+from .. import kinds as market_kinds
 from .. import ledger
 from ..ledger import InsufficientBalance
 from ..models import LedgerEntry, Purchase, Wallet
@@ -104,6 +107,13 @@ def purchase_create(
                     document_id=doc.pk,
                     purchase=purchase,
                 )
+            notify(
+                doc.owner,
+                market_kinds.SALE,
+                url=reverse("market:earnings"),
+                title=doc.title,
+                coins=purchase.seller_share,
+            )
             return PurchaseResult(purchase, True, buyer_wallet.balance)
     except IntegrityError:
         # Only possible when a racing request won (same key or same document):

@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.accounts.models import Penalty
+from openwenku.accounts.selectors import penalty_in_force
+from openwenku.audit.models import AuditEntry
+from openwenku.audit.services import audit_record
 from openwenku.core.errors import Forbidden
+from openwenku.notifications.services import notify
 
+from .. import kinds as market_kinds
 from .. import ledger
 from ..models import LedgerEntry, Wallet, Withdrawal
 from ..selectors import _withdrawable, market_settings
@@ -41,6 +48,20 @@ def withdrawal_request(
 ) -> WithdrawalResult:
     """Hold ``amount`` earned coins at once for an operator to pay out."""
     key = clean_key(idempotency_key)
+    freeze = penalty_in_force(user, Penalty.Kind.WITHDRAWAL_FREEZE)
+    if freeze is not None:
+        end = (
+            timezone.localtime(freeze.ends_at).strftime("%Y-%m-%d %H:%M")
+            if freeze.ends_at
+            else _("permanent")
+        )
+        raise MarketRefused(
+            _("Your withdrawals are frozen until %(end)s: %(reason)s."),
+            code="withdrawal_frozen",
+            status=403,
+            end=end,
+            reason=freeze.reason,
+        )
     account = (account or "").strip()[:MAX_ACCOUNT_LENGTH]
     minimum = max(1, market_settings().min_withdrawal)
     if not account:
@@ -120,4 +141,21 @@ def _decide(withdrawal: Withdrawal, by: User | None, note: str, approve: bool) -
         locked.decided_by = by
         locked.note = memo
         locked.save(update_fields=["status", "decided_at", "decided_by", "note"])
+        audit_record(
+            AuditEntry.Action.WITHDRAWAL_APPROVED
+            if approve
+            else AuditEntry.Action.WITHDRAWAL_REJECTED,
+            actor=by,
+            member=locked.user,
+            reason=memo,
+            withdrawal=locked.pk,
+            amount=locked.amount,
+        )
+        notify(
+            locked.user,
+            market_kinds.WITHDRAWAL_APPROVED if approve else market_kinds.WITHDRAWAL_REJECTED,
+            url=reverse("market:wallet"),
+            amount=locked.amount,
+            note=memo or "-",
+        )
     return locked

@@ -52,7 +52,9 @@
   }
   var panel = document.getElementById("status-panel");
   if (panel && panel.dataset.done !== "1") {
-    watch(panel, function (s) { if (s.status === "ready") { window.location.reload(); } });
+    watch(panel, function (s) {
+      if (s.status === "ready" || s.status === "held") { window.location.reload(); }
+    });
   }
   document.querySelectorAll(".status-cell[data-done='0']").forEach(function (cell) {
     watch(cell, function (s) { cell.className = "status-cell status-" + s.status; });

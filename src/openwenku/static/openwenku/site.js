@@ -10,6 +10,17 @@
       el.form.submit();
     }
   });
+  // <input type="checkbox" data-select-all="name">: ticks or clears every checkbox
+  // of that name in its form (the operators' bulk actions).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.matches && el.matches("input[data-select-all]") && el.form) {
+      var boxes = el.form.querySelectorAll('input[type="checkbox"][name="' + el.dataset.selectAll + '"]');
+      for (var i = 0; i < boxes.length; i++) {
+        boxes[i].checked = el.checked;
+      }
+    }
+  });
   // <form data-confirm="question">: ask before submitting.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,7 +1,8 @@
 """``openwenku import``: bulk import of files and folders by an operator.
 
 Prints one JSON object per file on standard output (``path``, ``id``,
-``status``, and once known ``pages``, ``error`` and the failure's ``code``), so
+``status``, and once known ``pages``, ``error`` and the failure's ``code``; a held
+document: ``"status": "held"`` with its ``reasons``), so
 scripts can follow it; a progress bar goes to standard error when it is a
 terminal. With ``--wait`` each file is converted (and OCR'd) in this process
 before the next, which is why the command belongs to the conversion app.
@@ -24,6 +25,7 @@ from openwenku.conversion import ocr_pipeline, pipeline
 from openwenku.core.errors import ApplicationError
 from openwenku.documents import services
 from openwenku.documents.models import Category, Document
+from openwenku.documents.status import status_reasons
 
 
 def iter_files(paths: list[str]) -> Iterator[Path]:
@@ -126,6 +128,10 @@ class Command(BaseCommand):
         if document.status == Document.Status.FAILED:
             row["error"] = document.failure_message
             row["code"] = document.failure_code
+        elif document.status in (Document.Status.HELD, Document.Status.REJECTED):
+            # Held for an operator's review (or refused by a publish gate): say why.
+            row["code"] = document.failure_code
+            row["reasons"] = status_reasons(document)
         return row
 
     def _owner(self, username: str | None):
