@@ -150,6 +150,7 @@ CONTENT_WORDS = {w.lower() for text in CONTENT.values() for w in re.findall(r"[A
 # Names that stay Latin in Chinese text: formats, units, the brand, the software.
 LATIN_NAMES = {
     "openwenku",
+    "vip",  # 会员 tiers are called VIP on every Chinese 文库 site
     "pdf",
     "doc",
     "docx",
