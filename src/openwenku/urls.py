@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("openwenku.web.documents_urls")),
     path("", include("openwenku.search.urls")),
     path("", include("openwenku.web.market_urls")),
+    path("", include("openwenku.payments.urls")),
     path("", include("openwenku.discovery.urls")),
     path("", include("openwenku.web.ops_urls")),
     path("", include("openwenku.api.page_urls")),
