@@ -517,6 +517,7 @@ OPENWENKU = {
         # WeChat Pay's public key (平台公钥) and its id (PUB_KEY_ID_…).
         "WECHAT_PUBLIC_KEY": _secret("OPENWENKU_WECHAT_PUBLIC_KEY"),
         "WECHAT_PUBLIC_KEY_ID": env.str("OPENWENKU_WECHAT_PUBLIC_KEY_ID", default=""),
+        "WECHAT_GATEWAY": env.str("OPENWENKU_WECHAT_GATEWAY", default=""),
         # An order not paid after this many minutes is closed by `payments reconcile`.
         "ORDER_EXPIRE_MINUTES": env.int("OPENWENKU_PAYMENT_EXPIRE_MINUTES", default=30),
     },

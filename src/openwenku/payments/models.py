@@ -79,6 +79,8 @@ class Order(models.Model):
         _("state"), max_length=10, choices=State.choices, default=State.CREATED, db_index=True
     )
     provider_trade_no = models.CharField(_("provider's trade number"), max_length=64, blank=True)
+    # WeChat Pay Native: the code_url drawn as a QR code on the order's page.
+    code_url = models.CharField(max_length=255, blank=True, editable=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField(_("expires at"))

@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from openwenku.market.models import LedgerEntry
 
 from . import config
 from .models import CoinPackage, Credit, Order, Provider, Refund
-from .providers import alipay
+from .providers import alipay, wechat
 from .providers.alipay import ProviderError
 
 if TYPE_CHECKING:
@@ -100,6 +101,26 @@ def alipay_pay_url(*, order: Order, notify_url: str, return_url: str, mobile: bo
         mobile=mobile,
         timeout_minutes=remaining,
     )
+
+
+def wechat_code_url(*, order: Order, notify_url: str) -> str:
+    """The Native-pay address to draw as a QR code (asked once per order)."""
+    if order.provider != Provider.WECHAT or order.state != State.CREATED:
+        raise PaymentRefused(_("This order cannot be paid any more."))
+    if not order.code_url:
+        try:
+            order.code_url = wechat.native_code_url(
+                number=order.number,
+                amount_fen=order.amount_fen,
+                description=order_subject(order),
+                notify_url=notify_url,
+                expires_at=order.expires_at,
+            )
+        except ProviderError as exc:
+            log.warning("wechat native pay %s: %s", order.number, exc)
+            raise PaymentRefused(_("WeChat Pay is not available at the moment.")) from None
+        order.save(update_fields=["code_url"])
+    return order.code_url
 
 
 def fen_of(amount: str) -> int | None:
@@ -236,6 +257,26 @@ def alipay_notification(params: dict[str, str]) -> Outcome:
     )
 
 
+def wechat_notification(headers: Mapping[str, str], body: str) -> Outcome:
+    """WeChat Pay's notification: the one thing that credits a WeChat Pay order."""
+    paid = wechat.read_notification(headers, body)
+    if paid is None:
+        log.warning("wechat notification: bad signature, stale or undecryptable")
+        return Outcome.REFUSED
+    s = config.payments_settings()
+    if paid.appid != s["WECHAT_APPID"] or paid.mchid != s["WECHAT_MCHID"]:
+        log.warning("wechat notification: app %r merchant %r", paid.appid, paid.mchid)
+        return Outcome.REFUSED
+    return settle(
+        provider=Provider.WECHAT,
+        number=paid.number,
+        trade_no=paid.transaction_id,
+        amount_fen=paid.total_fen,
+        paid=paid.trade_state == "SUCCESS",
+        paid_at=paid.success_time or timezone.now(),
+    )
+
+
 def order_credit_flagged(*, order_id: int, by: User) -> Order:
     """An operator's decision, after a look, to credit a flagged order."""
     with transaction.atomic():
@@ -284,8 +325,11 @@ def reconcile(*, minutes: int) -> ReconcileResult:
                 closed = trade.exists and trade.status == "TRADE_CLOSED"
                 trade_no, amount = trade.trade_no, fen_of(trade.total_amount)
             else:
-                result.waiting.append(order.number)
-                continue
+                answer = wechat.query(order.number)
+                paid = answer is not None and answer.trade_state == "SUCCESS"
+                closed = answer is not None and answer.trade_state in ("CLOSED", "REVOKED")
+                trade_no = answer.transaction_id if answer else ""
+                amount = answer.total_fen if answer else None
             if paid:
                 outcome = settle(
                     provider=order.provider,
@@ -303,7 +347,10 @@ def reconcile(*, minutes: int) -> ReconcileResult:
                     result.errors.append(f"{order.number}: {outcome.value}")
             elif closed or order.expires_at <= now:
                 if not closed:
-                    alipay.close(order.number)
+                    if order.provider == Provider.ALIPAY:
+                        alipay.close(order.number)
+                    else:
+                        wechat.close(order.number)
                 if _close(order.pk):
                     result.closed.append(order.number)
             else:
@@ -338,7 +385,7 @@ def order_refund(*, order_id: int, by: User, reason: str) -> Order:
             if order.provider == Provider.ALIPAY:
                 alipay.refund(order.number, config.yuan(order.amount_fen))
             else:
-                raise ProviderError("refunds by WeChat Pay are not available yet")
+                wechat.refund(order.number, order.amount_fen)
         except ProviderError as exc:
             raise PaymentRefused(
                 _("Refund of %(number)s refused by the provider: %(why)s"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import segno
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -53,7 +55,15 @@ def recharge(request: HttpRequest) -> HttpResponse:
                     mobile=bool(_MOBILE.search(request.headers.get("User-Agent", ""))),
                 )
                 return redirect(url)
-            return redirect("payments:order", order.number)
+            try:
+                services.wechat_code_url(
+                    order=order,
+                    notify_url=request.build_absolute_uri(reverse("payments:wechat_notify")),
+                )
+            except services.PaymentRefused as exc:
+                error = exc.message
+            else:
+                return redirect("payments:order", order.number)
     context = {
         "packages": selectors.packages_on_sale(),
         "providers": [(p, Provider(p).label) for p in enabled],
@@ -72,6 +82,23 @@ def order(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "payments/order.html", {"order": row})
 
 
+@login_required
+@require_GET
+def order_qr(request: HttpRequest, number: str) -> HttpResponse:
+    """The WeChat Pay Native code of an unpaid order, as an SVG QR code."""
+    _require_enabled()
+    row = get_object_or_404(
+        Order, number=number, member_id=request.user.pk, state=Order.State.CREATED
+    )
+    if not row.code_url:
+        raise Http404
+    buffer = io.BytesIO()
+    segno.make(row.code_url, error="m").save(buffer, kind="svg", scale=6, border=2)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @csrf_exempt
 @require_POST
 def alipay_notify(request: HttpRequest) -> HttpResponse:
@@ -80,3 +107,15 @@ def alipay_notify(request: HttpRequest) -> HttpResponse:
     params = {k: request.POST.get(k, "") for k in request.POST}
     outcome = services.alipay_notification(params)
     return HttpResponse("success" if outcome.acknowledged else "failure", content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def wechat_notify(request: HttpRequest) -> HttpResponse:
+    if not config.wechat_configured():
+        raise Http404
+    body = request.body.decode("utf-8", "replace")
+    outcome = services.wechat_notification(request.headers, body)
+    if outcome.acknowledged:
+        return HttpResponse(status=204)
+    return JsonResponse({"code": "FAIL", "message": "refused"}, status=400)
