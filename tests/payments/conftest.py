@@ -229,3 +229,192 @@ def notification(order, *, trade_no="2026120422001400000000000001", **overrides)
     }
     params.update(overrides)
     return params
+
+
+# --- WeChat Pay (API v3) ---------------------------------------------------------
+
+WX_APPID = "wx8888888888888888"
+WX_MCHID = "1900000001"
+WX_PUBLIC_KEY_ID = "PUB_KEY_ID_0119000000012025010100000000000001"
+WX_APIV3_KEY = "0123456789abcdef0123456789ABCDEF"  # 32 bytes
+
+
+@dataclass
+class WxKeys:
+    merchant_private_pem: str
+    platform: rsa.RSAPrivateKey
+    platform_public_pem: str
+    stranger: rsa.RSAPrivateKey
+
+
+@pytest.fixture(scope="session")
+def wx_keys() -> WxKeys:
+    _m, m_priv, _m_pub = _keypair()
+    platform, _p_priv, p_pub = _keypair()
+    stranger, _s, _sp = _keypair()
+    return WxKeys(m_priv, platform, p_pub, stranger)
+
+
+def wx_headers(key: rsa.RSAPrivateKey, body: str, *, timestamp: int | None = None) -> dict:
+    """Headers WeChat Pay sends with a signed message: the signature covers
+    "timestamp\\nnonce\\nbody\\n" (RSA SHA-256)."""
+    import secrets
+    import time
+
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    nonce = secrets.token_hex(16)
+    return {
+        "Wechatpay-Timestamp": stamp,
+        "Wechatpay-Nonce": nonce,
+        "Wechatpay-Signature": rsa2_sign(key, f"{stamp}\n{nonce}\n{body}\n"),
+        "Wechatpay-Serial": WX_PUBLIC_KEY_ID,
+        "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+    }
+
+
+def wx_notification_body(resource: dict, *, apiv3_key: str = WX_APIV3_KEY) -> str:
+    """A notification body: the resource encrypted with AES-256-GCM and the API v3 key."""
+    import secrets
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = secrets.token_hex(6)  # 12 characters
+    plain = json.dumps(resource, ensure_ascii=False)
+    cipher = AESGCM(apiv3_key.encode()).encrypt(nonce.encode(), plain.encode(), b"transaction")
+    return json.dumps(
+        {
+            "id": "EV-" + secrets.token_hex(8),
+            "create_time": "2026-12-04T17:00:00+08:00",
+            "resource_type": "encrypt-resource",
+            "event_type": "TRANSACTION.SUCCESS",
+            "summary": "支付成功",
+            "resource": {
+                "original_type": "transaction",
+                "algorithm": "AEAD_AES_256_GCM",
+                "ciphertext": base64.b64encode(cipher).decode(),
+                "associated_data": "transaction",
+                "nonce": nonce,
+            },
+        },
+        ensure_ascii=False,
+    )
+
+
+def wx_paid(order, *, transaction_id="4200000000202612040000000001", **overrides) -> dict:
+    resource = {
+        "appid": WX_APPID,
+        "mchid": WX_MCHID,
+        "out_trade_no": order.number,
+        "transaction_id": transaction_id,
+        "trade_type": "NATIVE",
+        "trade_state": "SUCCESS",
+        "trade_state_desc": "支付成功",
+        "bank_type": "OTHERS",
+        "success_time": "2026-12-04T17:00:00+08:00",
+        "payer": {"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+        "amount": {"total": order.amount_fen, "payer_total": order.amount_fen, "currency": "CNY"},
+    }
+    from django.utils import timezone
+
+    resource["success_time"] = timezone.now().isoformat()
+    resource.update(overrides)
+    return resource
+
+
+@dataclass
+class FakeWechat:
+    url: str
+    keys: WxKeys
+    trades: dict[str, dict] = field(default_factory=dict)
+    calls: list[tuple[str, str, dict]] = field(default_factory=list)
+
+
+def _wx_handler(fake: FakeWechat):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def _answer(self, status: int, body: dict | None) -> None:
+            text = "" if body is None else json.dumps(body, ensure_ascii=False)
+            data = text.encode()
+            self.send_response(status)
+            if body is not None:
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+            for k, v in wx_headers(fake.keys.platform, text).items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _route(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            path = urlsplit(self.path).path
+            fake.calls.append((method, path, body))
+            if not self.headers.get("Authorization", "").startswith("WECHATPAY2-SHA256-RSA2048"):
+                return self._answer(401, {"code": "SIGN_ERROR", "message": "签名错误"})
+            if path == "/v3/pay/transactions/native":
+                return self._answer(200, {"code_url": "weixin://wxpay/bizpayurl?pr=TEST1234"})
+            if path == "/v3/refund/domestic/refunds":
+                number = body["out_trade_no"]
+                fake.trades.setdefault(number, {})["refund"] = body["amount"]["refund"]
+                return self._answer(
+                    200,
+                    {
+                        "refund_id": "50000000382019052709732678859",
+                        "out_refund_no": body["out_refund_no"],
+                        "status": "SUCCESS",
+                        "amount": body["amount"],
+                    },
+                )
+            prefix = "/v3/pay/transactions/out-trade-no/"
+            if path.startswith(prefix):
+                number = path[len(prefix) :].removesuffix("/close")
+                trade = fake.trades.get(number)
+                if path.endswith("/close"):
+                    if trade is not None:
+                        trade["trade_state"] = "CLOSED"
+                    return self._answer(204, None)
+                if trade is None:
+                    return self._answer(404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"})
+                return self._answer(200, trade)
+            return self._answer(404, {"code": "NOT_FOUND", "message": path})
+
+        def do_GET(self) -> None:
+            self._route("GET")
+
+        def do_POST(self) -> None:
+            self._route("POST")
+
+    return Handler
+
+
+@pytest.fixture
+def fake_wechat(wx_keys):
+    fake = FakeWechat(url="", keys=wx_keys)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _wx_handler(fake))
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def wechat_on(settings, wx_keys, fake_wechat):
+    settings.OPENWENKU = {
+        **settings.OPENWENKU,
+        "PAYMENTS": {
+            **settings.OPENWENKU["PAYMENTS"],
+            "WECHAT_MCHID": WX_MCHID,
+            "WECHAT_APPID": WX_APPID,
+            "WECHAT_PRIVATE_KEY": wx_keys.merchant_private_pem,
+            "WECHAT_CERT_SERIAL_NO": "444F4864EA9B34415D1A8DA1E2C1E1F2B4C8A0D1",
+            "WECHAT_APIV3_KEY": WX_APIV3_KEY,
+            "WECHAT_PUBLIC_KEY": wx_keys.platform_public_pem,
+            "WECHAT_PUBLIC_KEY_ID": WX_PUBLIC_KEY_ID,
+            "WECHAT_GATEWAY": fake_wechat.url,
+        },
+    }
+    return fake_wechat
