@@ -144,6 +144,7 @@ def test_reconcile_and_refund(client, member, package, wechat_on, wx_keys, admin
     wechat_on.trades[paid.number] = wx_paid(paid, transaction_id="4200000000202612040000000077")
     unpaid = new_order(member, package)
     wechat_on.trades[unpaid.number] = {**wx_paid(unpaid), "trade_state": "NOTPAY"}
+    ghost = new_order(member, package)  # its Native code was never asked for
     old = timezone.now() - dt.timedelta(hours=1)
     Order.objects.update(created_at=old, expires_at=old)
 
@@ -152,6 +153,9 @@ def test_reconcile_and_refund(client, member, package, wechat_on, wx_keys, admin
     unpaid.refresh_from_db()
     assert paid.state == "credited" and paid.provider_trade_no == "4200000000202612040000000077"
     assert unpaid.state == "closed"
+    assert Order.objects.get(pk=ghost.pk).state == "closed"
+    closes = [p for m, p, _ in wechat_on.calls if p.endswith("/close")]
+    assert closes == [f"/v3/pay/transactions/out-trade-no/{unpaid.number}/close"]
     assert wechat_on.trades[unpaid.number]["trade_state"] == "CLOSED"
     assert balance_of(member) == 66
 

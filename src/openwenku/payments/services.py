@@ -322,11 +322,12 @@ def reconcile(*, minutes: int) -> ReconcileResult:
             if order.provider == Provider.ALIPAY:
                 trade = alipay.query(order.number)
                 paid = trade.exists and trade.status in alipay.PAID_STATUSES
-                closed = trade.exists and trade.status == "TRADE_CLOSED"
+                exists, closed = trade.exists, trade.status == "TRADE_CLOSED"
                 trade_no, amount = trade.trade_no, fen_of(trade.total_amount)
             else:
                 answer = wechat.query(order.number)
                 paid = answer is not None and answer.trade_state == "SUCCESS"
+                exists = answer is not None
                 closed = answer is not None and answer.trade_state in ("CLOSED", "REVOKED")
                 trade_no = answer.transaction_id if answer else ""
                 amount = answer.total_fen if answer else None
@@ -346,7 +347,9 @@ def reconcile(*, minutes: int) -> ReconcileResult:
                 else:
                     result.errors.append(f"{order.number}: {outcome.value}")
             elif closed or order.expires_at <= now:
-                if not closed:
+                # Expired: closed at the provider too, unless it has no such trade
+                # (the member never opened the payment) or closed it already.
+                if exists and not closed:
                     if order.provider == Provider.ALIPAY:
                         alipay.close(order.number)
                     else:
