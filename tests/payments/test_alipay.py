@@ -316,3 +316,18 @@ def test_operators_order_list_has_totals_per_day(
     html = page.content.decode()
     assert 'id="order-totals"' in html
     assert "18.00" in html and "198" in html
+
+
+@pytest.mark.django_db
+def test_operators_group_may_refund_and_a_plain_staff_account_may_not(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    staff = django_user_model.objects.create_user(
+        username="ops", password="x-Passw0rd-1", is_staff=True
+    )
+    client.force_login(staff)
+    assert client.get("/admin/payments/order/").status_code == 403
+    staff.groups.add(Group.objects.get(name="Operators"))
+    staff = django_user_model.objects.get(pk=staff.pk)
+    assert staff.has_perm("payments.refund_order") and staff.has_perm("payments.view_order")
+    assert client.get("/admin/payments/order/").status_code == 200
