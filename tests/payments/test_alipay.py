@@ -331,3 +331,20 @@ def test_operators_group_may_refund_and_a_plain_staff_account_may_not(client, dj
     staff = django_user_model.objects.get(pk=staff.pk)
     assert staff.has_perm("payments.refund_order") and staff.has_perm("payments.view_order")
     assert client.get("/admin/payments/order/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_reconcile_reports_orders_of_a_provider_no_longer_configured(
+    member, package, alipay_on, settings
+):
+    from django.core.management.base import CommandError
+
+    order = new_order(member, package)
+    settings.OPENWENKU = {
+        **settings.OPENWENKU,
+        "PAYMENTS": {**settings.OPENWENKU["PAYMENTS"], "ALIPAY_APP_ID": ""},
+    }
+    with pytest.raises(CommandError, match="1 order"):
+        call_command("payments", "reconcile", "--minutes", "0")
+    order.refresh_from_db()
+    assert order.state == "created"

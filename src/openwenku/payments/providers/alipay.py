@@ -15,7 +15,7 @@ from typing import Any
 from alipay import AliPay, AliPayConfig
 from alipay.exceptions import AliPayException, AliPayValidationError
 
-from ..config import payments_settings
+from ..config import alipay_configured, payments_settings
 
 log = logging.getLogger("openwenku.payments")
 
@@ -36,6 +36,8 @@ def _pem(key: str, kind: str) -> str:
 
 
 def client() -> AliPay:
+    if not alipay_configured():
+        raise ProviderError("Alipay is not configured")
     s = payments_settings()
     alipay = AliPay(
         appid=s["ALIPAY_APP_ID"],
@@ -49,10 +51,6 @@ def client() -> AliPay:
     if s.get("ALIPAY_GATEWAY"):
         alipay._gateway = s["ALIPAY_GATEWAY"]  # the SDK has no public setting for it
     return alipay
-
-
-def gateway() -> str:
-    return str(client()._gateway)
 
 
 def pay_url(
@@ -87,7 +85,7 @@ def verify_notification(params: dict[str, str]) -> bool:
         return False
     try:
         return bool(client().verify(data, signature))
-    except (AliPayException, ValueError, TypeError) as exc:
+    except (AliPayException, ProviderError, ValueError, TypeError) as exc:
         log.warning("alipay notification: signature not checkable: %s", exc)
         return False
 

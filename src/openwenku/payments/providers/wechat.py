@@ -15,7 +15,7 @@ from typing import Any
 
 from wechatpayv3 import WeChatPay, WeChatPayType
 
-from ..config import payments_settings
+from ..config import payments_settings, wechat_configured
 from .alipay import ProviderError
 
 log = logging.getLogger("openwenku.payments")
@@ -25,6 +25,8 @@ MAX_CLOCK_SKEW = 300
 
 
 def client() -> WeChatPay:
+    if not wechat_configured():
+        raise ProviderError("WeChat Pay is not configured")
     s = payments_settings()
     wechat = WeChatPay(
         wechatpay_type=WeChatPayType.NATIVE,
