@@ -518,6 +518,8 @@ OPENWENKU = {
         "WECHAT_PUBLIC_KEY": _secret("OPENWENKU_WECHAT_PUBLIC_KEY"),
         "WECHAT_PUBLIC_KEY_ID": env.str("OPENWENKU_WECHAT_PUBLIC_KEY_ID", default=""),
         "WECHAT_GATEWAY": env.str("OPENWENKU_WECHAT_GATEWAY", default=""),
+        # H5 pay for phones' browsers (needs the merchant's H5 permission); else a QR code.
+        "WECHAT_H5": env.bool("OPENWENKU_WECHAT_H5", default=False),
         # An order not paid after this many minutes is closed by `payments reconcile`.
         "ORDER_EXPIRE_MINUTES": env.int("OPENWENKU_PAYMENT_EXPIRE_MINUTES", default=30),
     },

@@ -353,6 +353,11 @@ def _wx_handler(fake: FakeWechat):
             fake.calls.append((method, path, body))
             if not self.headers.get("Authorization", "").startswith("WECHATPAY2-SHA256-RSA2048"):
                 return self._answer(401, {"code": "SIGN_ERROR", "message": "签名错误"})
+            if path == "/v3/pay/transactions/h5":
+                if not body.get("scene_info", {}).get("payer_client_ip"):
+                    return self._answer(400, {"code": "PARAM_ERROR", "message": "缺少场景信息"})
+                url = "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1&package=1"
+                return self._answer(200, {"h5_url": url})
             if path == "/v3/pay/transactions/native":
                 return self._answer(200, {"code_url": "weixin://wxpay/bizpayurl?pr=TEST1234"})
             if path == "/v3/refund/domestic/refunds":

@@ -166,3 +166,30 @@ def test_reconcile_and_refund(client, member, package, wechat_on, wx_keys, admin
     assert paid.state == "refunded" and balance_of(member) == 0
     assert wechat_on.trades[paid.number]["refund"] == 600
     call_command("coins", "audit")
+
+
+@pytest.mark.django_db
+def test_h5_pay_on_a_phone_when_enabled(member_client, member, package, wechat_on, settings):
+    phone = {"user-agent": "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36"}
+    form = {"package": package.pk, "provider": "wechat"}
+    # Not enabled: a phone gets the QR code page too.
+    response = member_client.post("/my/recharge/", form, headers=phone)
+    assert response["Location"].startswith("/my/recharge/R")
+    settings.OPENWENKU = {
+        **settings.OPENWENKU,
+        "PAYMENTS": {**settings.OPENWENKU["PAYMENTS"], "WECHAT_H5": True},
+    }
+    response = member_client.post("/my/recharge/", form, headers=phone)
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?")
+    order = Order.objects.filter(member=member).order_by("-id").first()
+    assert (
+        "redirect_url=http%3A%2F%2Ftestserver%2Fmy%2Frecharge%2F" + order.number
+        in response["Location"]
+    )
+    _m, path, body = wechat_on.calls[-1]
+    assert path == "/v3/pay/transactions/h5"
+    assert body["scene_info"] == {"payer_client_ip": "127.0.0.1", "h5_info": {"type": "Wap"}}
+    # A computer still gets the QR code.
+    response = member_client.post("/my/recharge/", form)
+    assert response["Location"].startswith("/my/recharge/R")

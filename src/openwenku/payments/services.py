@@ -123,6 +123,25 @@ def wechat_code_url(*, order: Order, notify_url: str) -> str:
     return order.code_url
 
 
+def wechat_h5_url(*, order: Order, notify_url: str, return_url: str, client_ip: str) -> str:
+    """H5 pay, for a phone's browser outside WeChat (OPENWENKU_WECHAT_H5)."""
+    if order.provider != Provider.WECHAT or order.state != State.CREATED:
+        raise PaymentRefused(_("This order cannot be paid any more."))
+    try:
+        return wechat.h5_url(
+            number=order.number,
+            amount_fen=order.amount_fen,
+            description=order_subject(order),
+            notify_url=notify_url,
+            expires_at=order.expires_at,
+            client_ip=client_ip,
+            return_url=return_url,
+        )
+    except ProviderError as exc:
+        log.warning("wechat h5 pay %s: %s", order.number, exc)
+        raise PaymentRefused(_("WeChat Pay is not available at the moment.")) from None
+
+
 def fen_of(amount: str) -> int | None:
     """ "12.34" → 1234; None unless a plain non-negative amount with at most 2 decimals."""
     try:

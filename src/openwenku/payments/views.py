@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openwenku.accounts.throttling import client_ip
+
 from . import config, selectors, services
 from .models import Order, Provider
 
@@ -45,21 +47,28 @@ def recharge(request: HttpRequest) -> HttpResponse:
         except services.PaymentRefused as exc:
             error = exc.message
         else:
+            return_url = request.build_absolute_uri(reverse("payments:order", args=[order.number]))
+            mobile = bool(_MOBILE.search(request.headers.get("User-Agent", "")))
             if order.provider == Provider.ALIPAY:
                 url = services.alipay_pay_url(
                     order=order,
                     notify_url=request.build_absolute_uri(reverse("payments:alipay_notify")),
-                    return_url=request.build_absolute_uri(
-                        reverse("payments:order", args=[order.number])
-                    ),
-                    mobile=bool(_MOBILE.search(request.headers.get("User-Agent", ""))),
+                    return_url=return_url,
+                    mobile=mobile,
                 )
                 return redirect(url)
+            notify_url = request.build_absolute_uri(reverse("payments:wechat_notify"))
             try:
-                services.wechat_code_url(
-                    order=order,
-                    notify_url=request.build_absolute_uri(reverse("payments:wechat_notify")),
-                )
+                if mobile and config.payments_settings().get("WECHAT_H5"):
+                    return redirect(
+                        services.wechat_h5_url(
+                            order=order,
+                            notify_url=notify_url,
+                            return_url=return_url,
+                            client_ip=client_ip(request),
+                        )
+                    )
+                services.wechat_code_url(order=order, notify_url=notify_url)
             except services.PaymentRefused as exc:
                 error = exc.message
             else:

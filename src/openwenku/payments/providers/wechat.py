@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from wechatpayv3 import WeChatPay, WeChatPayType
 
@@ -66,6 +67,33 @@ def native_code_url(
     if code != 200:
         raise ProviderError(f"{code} {message}")
     return str(json.loads(message)["code_url"])
+
+
+def h5_url(
+    *,
+    number: str,
+    amount_fen: int,
+    description: str,
+    notify_url: str,
+    expires_at: dt.datetime,
+    client_ip: str,
+    return_url: str,
+) -> str:
+    """H5 pay: the address a phone's browser (outside WeChat) opens to pay."""
+    code, message = _call(
+        "pay",
+        description=description,
+        out_trade_no=number,
+        amount={"total": amount_fen, "currency": "CNY"},
+        notify_url=notify_url,
+        time_expire=expires_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+        scene_info={"payer_client_ip": client_ip, "h5_info": {"type": "Wap"}},
+        pay_type=WeChatPayType.H5,
+    )
+    if code != 200:
+        raise ProviderError(f"{code} {message}")
+    url = str(json.loads(message)["h5_url"])
+    return f"{url}&redirect_url={quote(return_url, safe='')}"
 
 
 @dataclass(frozen=True)
