@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "openwenku.moderation",
     "openwenku.search",
     "openwenku.market",
+    "openwenku.payments",
     "openwenku.api",
 ]
 
@@ -146,6 +147,7 @@ TEMPLATES = [
                 "openwenku.core.context_processors.site",
                 "openwenku.market.context_processors.wallet",
                 "openwenku.notifications.context_processors.unread",
+                "openwenku.payments.context_processors.recharge",
             ],
         },
     },
@@ -348,6 +350,17 @@ def _operator_text(var: str, default: Promise) -> str | Promise:
     return default if value is None else value
 
 
+def _secret(var: str) -> str:
+    """A key given in the variable itself or in a file named by VAR_FILE."""
+    path = env.str(f"{var}_FILE", default="")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{var}_FILE: {exc}") from exc
+    return env.str(var, default="").replace("\\n", "\n").strip()
+
+
 OPENWENKU = {
     # Free preview pages of a priced document when its uploader sets none.
     "DEFAULT_PREVIEW_PAGES": env.int("OPENWENKU_DEFAULT_PREVIEW_PAGES", default=10),
@@ -505,6 +518,32 @@ OPENWENKU = {
         "ACTION": env.str("OPENWENKU_NEAR_DUPLICATE_ACTION", default="hold"),
     },
     # --- end similarity ---
+    # --- payments: recharge by Alipay / WeChat Pay (issue 15; README "Payments") ---
+    # Recharge is hidden (404) until a provider's app id and keys are all set.
+    "PAYMENTS": {
+        "ALIPAY_APP_ID": env.str("OPENWENKU_ALIPAY_APP_ID", default=""),
+        "ALIPAY_PRIVATE_KEY": _secret("OPENWENKU_ALIPAY_PRIVATE_KEY"),
+        "ALIPAY_PUBLIC_KEY": _secret("OPENWENKU_ALIPAY_PUBLIC_KEY"),
+        # The merchant's Alipay account id (2088…): checked in notifications when set.
+        "ALIPAY_SELLER_ID": env.str("OPENWENKU_ALIPAY_SELLER_ID", default=""),
+        "ALIPAY_SANDBOX": env.bool("OPENWENKU_ALIPAY_SANDBOX", default=False),
+        # Another gateway address (a test double, a proxy); empty: Alipay's own.
+        "ALIPAY_GATEWAY": env.str("OPENWENKU_ALIPAY_GATEWAY", default=""),
+        "WECHAT_MCHID": env.str("OPENWENKU_WECHAT_MCHID", default=""),
+        "WECHAT_APPID": env.str("OPENWENKU_WECHAT_APPID", default=""),
+        "WECHAT_PRIVATE_KEY": _secret("OPENWENKU_WECHAT_PRIVATE_KEY"),
+        "WECHAT_CERT_SERIAL_NO": env.str("OPENWENKU_WECHAT_CERT_SERIAL_NO", default=""),
+        "WECHAT_APIV3_KEY": _secret("OPENWENKU_WECHAT_APIV3_KEY"),
+        # WeChat Pay's public key (平台公钥) and its id (PUB_KEY_ID_…).
+        "WECHAT_PUBLIC_KEY": _secret("OPENWENKU_WECHAT_PUBLIC_KEY"),
+        "WECHAT_PUBLIC_KEY_ID": env.str("OPENWENKU_WECHAT_PUBLIC_KEY_ID", default=""),
+        "WECHAT_GATEWAY": env.str("OPENWENKU_WECHAT_GATEWAY", default=""),
+        # H5 pay for phones' browsers (needs the merchant's H5 permission); else a QR code.
+        "WECHAT_H5": env.bool("OPENWENKU_WECHAT_H5", default=False),
+        # An order not paid after this many minutes is closed by `payments reconcile`.
+        "ORDER_EXPIRE_MINUTES": env.int("OPENWENKU_PAYMENT_EXPIRE_MINUTES", default=30),
+    },
+    # --- end payments ---
 }
 
 # --- Operations (issue 17): health, metrics, logs, warm-up ---------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("openwenku.search.urls")),
     path("", include("openwenku.web.market_urls")),
     path("", include("openwenku.web.moderation_urls")),
+    path("", include("openwenku.payments.urls")),
     path("", include("openwenku.discovery.urls")),
     path("", include("openwenku.web.ops_urls")),
     path("", include("openwenku.api.page_urls")),
