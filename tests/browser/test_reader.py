@@ -1,0 +1,199 @@
+"""Issue 14, the reader: a document page read in Debian's chromium at 1366 px and
+390 px with the toolbar, the keyboard and the page box; later pages arrive as
+the reader nears them; nothing scrolls sideways on a phone; no CSP violation.
+And the batch endpoint never hands a reader without access a paid page."""
+
+import io
+import os
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
+
+from openwenku.documents.models import Document, DocumentPage
+
+from .conftest import CHROMIUM
+
+PAGES = 36
+
+
+def _webp(number: int) -> bytes:
+    image = Image.new("L", (620, 877), 255)
+    draw = ImageDraw.Draw(image)
+    for row in range(30):
+        draw.text((60, 60 + row * 25), f"page {number} line {row} " * 3, fill=40)
+    buf = io.BytesIO()
+    image.save(buf, "WEBP", quality=50)
+    return buf.getvalue()
+
+
+def _document(owner, *, pages=PAGES, price=0, preview_pages=None, title="长文档阅读测试"):
+    doc = Document(
+        owner=owner,
+        title=title,
+        original_name=f"{title}.pdf",
+        size=1000,
+        sha256=f"{pages:032x}{price:032x}",
+        format="pdf",
+        status=Document.Status.READY,
+        page_count=pages,
+        pages_ready=pages,
+        price=price,
+        preview_pages=preview_pages,
+    )
+    doc.original.save("original", ContentFile(b"%PDF-1.4\n"), save=False)
+    doc.save()
+    for n in range(1, pages + 1):
+        page = DocumentPage(document=doc, number=n, width=620, height=877, text=f"第{n}页正文")
+        page.image.save(f"{n}.webp", ContentFile(_webp(n)), save=False)
+        page.save()
+    return doc
+
+
+# -- the batch endpoint: the same access rules as the page ---------------------
+
+
+@pytest.mark.django_db
+def test_batch_endpoint_omits_paid_pages_for_a_reader_without_access(client, member):
+    doc = _document(member, pages=20, price=5, preview_pages=3, title="付费文档")
+    url = f"/doc/{doc.pk}/pages.json"
+
+    data = client.get(url, {"from": 1}).json()
+    assert [p["number"] for p in data["pages"]] == [1, 2, 3]
+    assert data["visible"] == 3 and data["total"] == 20
+    # Asking past the preview gives nothing (the number is clamped to what is visible).
+    assert [p["number"] for p in client.get(url, {"from": 4}).json()["pages"]] == [3]
+    assert [p["number"] for p in client.get(url, {"from": 15}).json()["pages"]] == [3]
+    body = client.get(url, {"from": 1}).content.decode()
+    assert "/page/4?" not in body
+
+    # The document page's HTML has no URL for a paid page either.
+    html = client.get(doc.get_absolute_url()).content.decode()
+    assert re.findall(r"/doc/\d+/page/(\d+)\?", html) == ["1", "2", "3"]
+
+    # The uploader sees every page, in batches.
+    client.force_login(member)
+    data = client.get(url, {"from": 4}).json()
+    assert [p["number"] for p in data["pages"]] == list(range(4, 20))
+
+
+@pytest.mark.django_db
+def test_document_page_html_holds_the_first_pages_and_a_continue_link(client, member):
+    doc = _document(member, pages=30)
+    html = client.get(doc.get_absolute_url()).content.decode()
+    assert re.findall(r"/doc/\d+/page/(\d+)\?", html) == [str(n) for n in range(1, 9)]
+    assert 'href="?from=9#page-9"' in html
+    # Without script, the link shows the next pages.
+    html = client.get(doc.get_absolute_url(), {"from": 9}).content.decode()
+    assert re.findall(r"/doc/\d+/page/(\d+)\?", html) == [str(n) for n in range(9, 17)]
+    assert client.get(f"/doc/{doc.pk + 1000}/pages.json").status_code == 404
+
+
+# -- in a real browser ---------------------------------------------------------
+
+
+def _current(page) -> int:
+    return int(page.input_value("#reader-page"))
+
+
+def _wait(page, check, what: str, tries: int = 100):
+    for _ in range(tries):
+        if check():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(what)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_reader_toolbar_keyboard_zoom_and_progressive_pages(page, live_server, member, width):
+    page.set_default_timeout(30_000)
+    doc = _document(member)
+    page.set_viewport_size({"width": width, "height": 844 if width < 500 else 900})
+    page.context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => {"
+        " (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI); });"
+    )
+    page.goto(live_server.url + doc.get_absolute_url())
+    toolbar = page.locator(".reader-toolbar")
+    toolbar.wait_for()
+    assert re.sub(r"\s+", "", toolbar.inner_text()).startswith("‹/36›") or (
+        page.input_value("#reader-page") == "1" and "36" in toolbar.inner_text()
+    )
+    assert _current(page) == 1
+    loaded = "document.querySelectorAll('.reader-pages img').length"
+    assert page.evaluate(loaded) == 8  # the first pages, from the HTML
+
+    # → and PageDown go to the next page: the page box and the scroll position follow.
+    y0 = page.evaluate("window.scrollY")
+    page.keyboard.press("ArrowRight")
+    _wait(page, lambda: _current(page) == 2, "→ did not move to page 2")
+    y1 = page.evaluate("window.scrollY")
+    assert y1 > y0
+    page.keyboard.press("PageDown")
+    _wait(page, lambda: _current(page) == 3, "PageDown did not move to page 3")
+    assert page.evaluate("window.scrollY") > y1
+    page.keyboard.press("ArrowLeft")
+    _wait(page, lambda: _current(page) == 2, "← did not move back")
+    page.click("[data-reader=next]")
+    _wait(page, lambda: _current(page) == 3, "the next button did not move")
+
+    # The toolbar stays in view while reading.
+    top = page.evaluate("document.querySelector('.reader-toolbar').getBoundingClientRect().top")
+    assert 0 <= top < 5
+
+    # Typing a page number jumps there; its image arrives from the batch endpoint.
+    page.fill("#reader-page", "20")
+    page.press("#reader-page", "Enter")
+    fig = page.locator("#page-20")
+    fig.locator("img").wait_for()
+    _wait(page, lambda: _current(page) == 20, "the page box did not jump to 20")
+    box = fig.bounding_box()
+    assert box is not None and -5 < box["y"] < 200
+    assert page.evaluate(loaded) > 8
+    assert page.locator("#page-20 img").get_attribute("width") == "620"
+
+    # Zoom changes the page's width; fit width brings it back.
+    before = page.evaluate("document.querySelector('#page-20').getBoundingClientRect().width")
+    page.click("[data-reader=zoom-in]")
+    after = page.evaluate("document.querySelector('#page-20').getBoundingClientRect().width")
+    assert after > before * 1.2
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    smaller = page.evaluate("document.querySelector('#page-20').getBoundingClientRect().width")
+    assert smaller < before
+    page.click("[data-reader=fit]")
+    assert page.evaluate(
+        "document.querySelector('#page-20').getBoundingClientRect().width"
+    ) == pytest.approx(before, abs=1)
+
+    # Scrolling on loads the later pages as the reader nears them.
+    count = page.evaluate(loaded)
+    for _ in range(40):
+        page.mouse.wheel(0, 2000)
+        page.wait_for_timeout(60)
+    page.locator("#page-36 img").wait_for()
+    assert page.evaluate(loaded) > count
+    _wait(page, lambda: _current(page) >= 30, f"the page box did not follow: {_current(page)}")
+
+    if width >= 1024:
+        thumbs = page.locator(".reader-thumbs")
+        assert thumbs.is_visible()
+        assert thumbs.locator("button").count() == PAGES
+        thumbs.locator("button").nth(4).click()
+        _wait(page, lambda: _current(page) == 5, "a thumbnail did not jump")
+    else:
+        assert not page.locator(".reader-thumbs").is_visible()
+        # Fit to width on a phone, and nothing scrolls sideways.
+        first = page.evaluate("document.querySelector('#page-1').getBoundingClientRect().width")
+        assert first < 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    # Every control has a name.
+    for control in page.locator(".reader-toolbar button, .reader-toolbar input").all():
+        assert control.get_attribute("aria-label")
+    assert page.evaluate("window.__csp || []") == []
