@@ -16,8 +16,10 @@ Prints medians; run it on two commits to compare.
 from __future__ import annotations
 
 import argparse
+import gzip
 import io
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -117,8 +119,11 @@ def measure(url: str, runs: int) -> dict[str, float]:
                 results[key].append(figures[key])
             context.close()
         browser.close()
+    text = re.search(rb'<section class="description">.*?</section>', body, re.S)
     return {
         "html_bytes": len(body),
+        "gzip_bytes": len(gzip.compress(body)),
+        "text_bytes": len(text.group(0)) if text else 0,
         **{key: statistics.median(values) for key, values in results.items()},
     }
 
@@ -135,11 +140,12 @@ def main() -> None:
             os.environ.pop("OPENWENKU_SECRET_KEY", None)
             os.environ.pop("DATABASE_URL", None)
             ids = seed(args.pages)
-            print("pages  html_bytes  imgs_in_page  first_image_ms  load_ms")
+            print("pages  html_bytes  (text part)  gzipped  imgs_in_html  first_image_ms  load_ms")
             for n in args.pages:
                 r = measure(f"{base}/doc/{ids[n]}.html", args.runs)
                 print(
-                    f"{n:5d}  {r['html_bytes']:10d}  {r['imgs']:12.0f}  "
+                    f"{n:5d}  {r['html_bytes']:10d}  {r['text_bytes']:11d}  {r['gzip_bytes']:7d}  "
+                    f"{r['imgs']:12.0f}  "
                     f"{r['image']:14.0f}  {r['load']:7.0f}"
                 )
 

@@ -93,6 +93,14 @@ def test_document_page_html_holds_the_first_pages_and_a_continue_link(client, me
 # -- in a real browser ---------------------------------------------------------
 
 
+def _screenshot(page, name: str) -> None:
+    """For people to look at: set OPENWENKU_SCREENSHOTS to a folder."""
+    folder = os.environ.get("OPENWENKU_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"))
+
+
 def _current(page) -> int:
     return int(page.input_value("#reader-page"))
 
@@ -125,6 +133,7 @@ def test_reader_toolbar_keyboard_zoom_and_progressive_pages(page, live_server, m
         page.input_value("#reader-page") == "1" and "36" in toolbar.inner_text()
     )
     assert _current(page) == 1
+    _screenshot(page, f"reader-top-{width}")
     loaded = "document.querySelectorAll('.reader-pages img').length"
     assert page.evaluate(loaded) == 8  # the first pages, from the HTML
 
@@ -157,9 +166,11 @@ def test_reader_toolbar_keyboard_zoom_and_progressive_pages(page, live_server, m
     assert page.evaluate(loaded) > 8
     assert page.locator("#page-20 img").get_attribute("width") == "620"
 
+    _screenshot(page, f"reader-page-20-{width}")
     # Zoom changes the page's width; fit width brings it back.
     before = page.evaluate("document.querySelector('#page-20').getBoundingClientRect().width")
     page.click("[data-reader=zoom-in]")
+    _screenshot(page, f"reader-zoomed-{width}")
     after = page.evaluate("document.querySelector('#page-20').getBoundingClientRect().width")
     assert after > before * 1.2
     page.keyboard.press("-")
@@ -197,3 +208,50 @@ def test_reader_toolbar_keyboard_zoom_and_progressive_pages(page, live_server, m
     for control in page.locator(".reader-toolbar button, .reader-toolbar input").all():
         assert control.get_attribute("aria-label")
     assert page.evaluate("window.__csp || []") == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_phone_double_tap_zoom_and_full_screen(page, live_server, member):
+    page.set_default_timeout(30_000)
+    doc = _document(member, pages=10)
+    context = page.context.browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, locale="zh-CN"
+    )
+    phone = context.new_page()
+    errors = []
+    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone.goto(live_server.url + doc.get_absolute_url())
+    phone.locator(".reader-toolbar").wait_for()
+    width = "document.querySelector('#page-1').getBoundingClientRect().width"
+    fit = phone.evaluate(width)
+    assert fit <= 390
+    # Pinch zoom is left to the browser: the viewport allows it.
+    assert "user-scalable=no" not in phone.inner_html("head")
+    phone.locator("#page-1 img").tap()
+    phone.wait_for_timeout(80)
+    phone.locator("#page-1 img").tap()
+    _wait(phone, lambda: phone.evaluate(width) > fit * 1.9, "double tap did not zoom in")
+    assert phone.inner_text(".reader-toolbar .reader-zoom") == "200%"
+    phone.wait_for_timeout(500)
+    phone.locator("#page-1 img").tap(position={"x": 20, "y": 20})
+    phone.wait_for_timeout(80)
+    phone.locator("#page-1 img").tap(position={"x": 20, "y": 20})
+    _wait(phone, lambda: abs(phone.evaluate(width) - fit) < 1, "double tap did not fit again")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+    assert errors == []
+
+    # Full screen (the Fullscreen API) on a desktop, and back.
+    page.goto(live_server.url + doc.get_absolute_url())
+    button = page.locator("[data-reader=fullscreen]")
+    button.click()
+    _wait(page, lambda: button.get_attribute("aria-pressed") == "true", "no full screen")
+    assert page.evaluate("document.fullscreenElement.id") == "reader"
+    assert button.get_attribute("aria-label") == "退出全屏"
+    page.keyboard.press("ArrowRight")
+    _wait(page, lambda: _current(page) == 2, "→ in full screen")
+    button.click()
+    _wait(page, lambda: page.evaluate("document.fullscreenElement") is None, "still full screen")

@@ -89,8 +89,13 @@ function start(root) {
     img.decoding = "async";
     img.width = width;
     img.height = height;
-    img.src = url;
     b.prepend(img);
+    // After the page's load event: the pages themselves come first.
+    if (document.readyState === "complete") {
+      img.src = url;
+    } else {
+      window.addEventListener("load", () => { img.src = url; }, { once: true });
+    }
   }
   existing.forEach((fig) => {
     const img = fig.querySelector("img");
@@ -169,9 +174,12 @@ function start(root) {
       hideTimer = setTimeout(() => indicator.classList.remove("is-shown"), 1200);
     }
   }
+  let scrolled = false; // no indicator for the first layout, only while reading
+  window.addEventListener("scroll", () => { scrolled = true; }, { passive: true, once: true });
+  root.addEventListener("scroll", () => { scrolled = true; }, { passive: true, once: true });
   const reading = new IntersectionObserver((entries) => {
     entries.forEach((e) => {
-      if (e.isIntersecting) { setCurrent(parseInt(e.target.dataset.number, 10)); }
+      if (e.isIntersecting) { setCurrent(parseInt(e.target.dataset.number, 10), !scrolled); }
     });
   }, { rootMargin: "-40% 0px -59% 0px" });
   figures.forEach((fig) => reading.observe(fig));
@@ -256,12 +264,30 @@ function start(root) {
     if (act) { e.preventDefault(); act(); }
   });
 
-  // Double tap (or double click) on a page: fit width <-> 200 %.
-  pagesBox.addEventListener("dblclick", (e) => {
-    if (!e.target.closest("figure.page")) { return; }
-    const fig = e.target.closest("figure.page");
+  // Double tap (or double click) on a page: fit width <-> 200 %. Pinch zoom is
+  // the browser's own (touch-action: manipulation keeps it, drops the tap delay).
+  function toggleZoom(target) {
+    const fig = target.closest && target.closest("figure.page");
+    if (!fig) { return; }
     current = parseInt(fig.dataset.number, 10);
     setZoom(zoom === 1 ? 2 : 1);
+  }
+  let lastTap = { time: 0, x: 0, y: 0 };
+  let touched = 0;
+  pagesBox.addEventListener("pointerup", (e) => {
+    if (e.pointerType !== "touch" || !e.isPrimary) { return; }
+    touched = e.timeStamp;
+    const close = Math.abs(e.clientX - lastTap.x) < 40 && Math.abs(e.clientY - lastTap.y) < 40;
+    if (e.timeStamp - lastTap.time < 350 && close) {
+      lastTap = { time: 0, x: 0, y: 0 };
+      toggleZoom(e.target);
+    } else {
+      lastTap = { time: e.timeStamp, x: e.clientX, y: e.clientY };
+    }
+  });
+  pagesBox.addEventListener("dblclick", (e) => {
+    if (e.timeStamp - touched < 1000) { return; } // a touch double tap, handled above
+    toggleZoom(e.target);
   });
 
   // Opened at a later page (the no-script link, or #page-N): go there once the
