@@ -7,9 +7,10 @@ image for 8-, 90- and 300-page documents, in Debian's chromium at 1366 px.
 Starts `openwenku serve` (one web process) on a fresh data folder, adds one free
 public document per size (real 1240 x 1754 WebP page images with text drawn on
 them, and page text), then for each loads the document page in a fresh browser
-context and records: the HTML's size as sent (uncompressed bytes), the page
-images in the HTML, and the time from navigation start until the first page
-image has arrived (its Resource Timing ``responseEnd``) and until the load event.
+context and records: the HTML's size as sent (uncompressed bytes; of which the
+description's page text; and gzipped), the page images in the HTML, and the
+time from navigation start until the first page image has arrived (its Resource
+Timing ``responseEnd``) and until the load event.
 Prints medians; run it on two commits to compare.
 """
 

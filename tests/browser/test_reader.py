@@ -77,6 +77,12 @@ def test_batch_endpoint_omits_paid_pages_for_a_reader_without_access(client, mem
     data = client.get(url, {"from": 4}).json()
     assert [p["number"] for p in data["pages"]] == list(range(4, 20))
 
+    # Unpublished, the document has no pages to read for anyone but a buyer.
+    doc.status = Document.Status.UNPUBLISHED
+    doc.save()
+    client.logout()
+    assert client.get(url, {"from": 1}).status_code == 404
+
 
 @pytest.mark.django_db
 def test_document_page_html_holds_the_first_pages_and_a_continue_link(client, member):

@@ -114,7 +114,9 @@ def pages(request: HttpRequest, pk: int) -> HttpResponse:
     """The next pages for the reader: signed image URLs and sizes of up to
     PAGES_PER_BATCH pages from ``?from=``, only pages this reader may see."""
     document, access = document_for_reader(request.user, pk)
-    if not access.published and not access.kept_for_buyer and not access.can_manage:
+    # As on the document page and in the API: pages of published documents (a
+    # buyer keeps what they bought); the uploader follows a conversion by status.
+    if not access.published and not access.kept_for_buyer:
         raise AccessDenied(Reason.NOT_PUBLISHED)
     first = _page_number(request.GET.get("from"), access.visible_pages)
     batch = pages_for_reader(document, access, first, PAGES_PER_BATCH)
