@@ -194,6 +194,11 @@ def test_reader_toolbar_keyboard_zoom_and_progressive_pages(page, live_server, m
         page.mouse.wheel(0, 2000)
         page.wait_for_timeout(60)
     page.locator("#page-36 img").wait_for()
+    # While scrolling, a floating indicator shows where the reader is.
+    indicator = page.locator(".reader-indicator")
+    page.mouse.wheel(0, -1500)
+    _wait(page, lambda: "is-shown" in (indicator.get_attribute("class") or ""), "no indicator")
+    assert indicator.inner_text() == f"{_current(page)} / 36"
     assert page.evaluate(loaded) > count
     _wait(page, lambda: _current(page) >= 30, f"the page box did not follow: {_current(page)}")
 
@@ -261,3 +266,25 @@ def test_phone_double_tap_zoom_and_full_screen(page, live_server, member):
     _wait(page, lambda: _current(page) == 2, "→ in full screen")
     button.click()
     _wait(page, lambda: page.evaluate("document.fullscreenElement") is None, "still full screen")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_without_javascript_the_pages_are_reached_by_links(page, live_server, member):
+    doc = _document(member, pages=20)
+    context = page.context.browser.new_context(java_script_enabled=False, locale="zh-CN")
+    plain = context.new_page()
+    plain.goto(live_server.url + doc.get_absolute_url())
+    assert plain.locator(".reader-pages img").count() == 8
+    assert not plain.locator(".reader-toolbar").is_visible()
+    assert "第20页正文" in plain.inner_text(".description")
+    plain.click("a.reader-more")
+    plain.locator("#page-9 img").wait_for()
+    numbers = plain.eval_on_selector_all(".reader-pages figure", "els => els.map(e => e.id)")
+    assert numbers == [f"page-{n}" for n in range(9, 17)]
+    plain.click("a.reader-more")
+    plain.locator("#page-17 img").wait_for()
+    assert plain.locator("a.reader-more").count() == 0  # the last pages: no further link
+    context.close()

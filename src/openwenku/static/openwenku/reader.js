@@ -174,12 +174,16 @@ function start(root) {
       hideTimer = setTimeout(() => indicator.classList.remove("is-shown"), 1200);
     }
   }
+  let pinnedUntil = 0;
   let scrolled = false; // no indicator for the first layout, only while reading
   window.addEventListener("scroll", () => { scrolled = true; }, { passive: true, once: true });
   root.addEventListener("scroll", () => { scrolled = true; }, { passive: true, once: true });
   const reading = new IntersectionObserver((entries) => {
     entries.forEach((e) => {
-      if (e.isIntersecting) { setCurrent(parseInt(e.target.dataset.number, 10), !scrolled); }
+      const n = parseInt(e.target.dataset.number, 10);
+      // Just after a jump, only the page jumped to counts (not pages passed on the way).
+      if (performance.now() < pinnedUntil && n !== current) { return; }
+      if (e.isIntersecting) { setCurrent(n, !scrolled); }
     });
   }, { rootMargin: "-40% 0px -59% 0px" });
   figures.forEach((fig) => reading.observe(fig));
@@ -193,6 +197,7 @@ function start(root) {
     }
     n = Math.max(1, Math.min(n, visible));
     load(n);
+    pinnedUntil = performance.now() + 400;
     const fig = figures.get(n);
     if (fig) { fig.scrollIntoView({ block: "start" }); }
     setCurrent(n);
