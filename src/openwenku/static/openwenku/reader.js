@@ -247,12 +247,16 @@ function start(root) {
     b.addEventListener("click", () => actions[b.dataset.reader]());
   });
 
-  input.addEventListener("change", () => {
+  // The page box: Enter (or leaving the box) jumps; the box then shows where
+  // the reader is (the last free page when the number was past the paywall).
+  function commit() {
     const n = parseInt(input.value, 10);
-    if (n) { goTo(n); } else { input.value = current; }
-  });
+    if (n && n !== current) { goTo(n); }
+    input.value = current;
+  }
+  input.addEventListener("change", commit);
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") { e.preventDefault(); input.blur(); input.dispatchEvent(new Event("change")); }
+    if (e.key === "Enter") { e.preventDefault(); commit(); input.blur(); }
   });
 
   document.addEventListener("keydown", (e) => {
