@@ -72,6 +72,19 @@ def page_urls(html: str) -> dict[int, str]:
     return {int(n): url.replace("&amp;", "&") for url, n in _IMG.findall(html)}
 
 
+def reader_page_urls(client, doc) -> dict[int, str]:
+    """Every page image URL the reader gets: the first pages in the document
+    page's HTML, the rest in batches from its pages.json (as reader.js asks)."""
+    urls = page_urls(client.get(doc.get_absolute_url()).content.decode())
+    while True:
+        following = max(urls, default=0) + 1
+        batch = client.get(f"/doc/{doc.pk}/pages.json", {"from": following}).json()["pages"]
+        fresh = {p["number"]: p["url"] for p in batch if p["number"] not in urls}
+        if not fresh:
+            return urls
+        urls.update(fresh)
+
+
 @pytest.fixture
 def users(django_user_model, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

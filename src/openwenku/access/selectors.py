@@ -63,3 +63,18 @@ def visible_text(document: Document, access: DocumentAccess) -> str:
 def public_text(document: Document) -> str:
     """What anyone may read: the free preview's text (meta descriptions, feeds)."""
     return visible_text(document, access_for(None, document))
+
+
+def pages_for_reader(
+    document: Document, access: DocumentAccess, first: int, count: int
+) -> list[DocumentPage]:
+    """Up to ``count`` pages from number ``first`` on, only those the reader may
+    see (never a page beyond the free preview for a reader without access)."""
+    last = min(first + count - 1, access.visible_pages)
+    if not access.can_view or first > last:
+        return []
+    return list(
+        document.pages.filter(number__gte=max(first, 1), number__lte=last)
+        .only("document_id", "number", "width", "height")
+        .order_by("number")
+    )

@@ -14,8 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openwenku.access import paywall
-from openwenku.access.policy import AccessDenied, Action, Reason
-from openwenku.access.selectors import document_for_reader, page_for_reader, visible_text
+from openwenku.access.policy import AccessDenied, Action, DocumentAccess, Reason
+from openwenku.access.selectors import (
+    document_for_reader,
+    page_for_reader,
+    pages_for_reader,
+    visible_text,
+)
 from openwenku.accounts.throttling import client_ip
 from openwenku.core.errors import ApplicationError
 from openwenku.core.links import absolute_url
@@ -60,18 +65,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         document=document, visitor=_visitor(request)
     ):
         stats_record_view(document_id=document.pk)
-    pages = list(
-        document.pages.filter(number__lte=access.visible_pages).only(
-            "document_id", "number", "width", "height"
-        )
-    )
+    # The reader: a few pages in the HTML (from ``?from=``, the no-script reader's
+    # "continue reading" link); reader.js fetches the rest from ``pages`` as needed.
+    start = _page_number(request.GET.get("from"), access.visible_pages)
+    pages = pages_for_reader(document, access, start, PAGES_IN_HTML)
     for p in pages:
-        p.image_url = paywall.page_image_url(  # type: ignore[attr-defined]
-            document, p.number, request.user, free=p.number <= access.free_pages
-        )
+        p.image_url = _page_url(request, document, access, p.number)  # type: ignore[attr-defined]
+    end = pages[-1].number if pages else 0
+    first_size = pages[0] if pages else None
     context = {
         "document": document,
         "pages": pages,
+        "reader_start": start,
+        "reader_next": end + 1 if end < access.visible_pages else None,
+        "reader_size": first_size,
+        "reader_batch": PAGES_PER_BATCH,
         "access": access,
         "hidden_pages": access.hidden_pages,
         "buy_key": new_idempotency_key(),
@@ -89,6 +97,53 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "takedown_causes": Document.TakedownCause.choices,
     }
     return render(request, "documents/detail.html", context)
+
+
+# Page images in the document page's HTML, and in each batch reader.js asks for.
+PAGES_IN_HTML = 8
+PAGES_PER_BATCH = 16
+
+
+def _page_number(value: str | None, visible: int) -> int:
+    try:
+        number = int(value or 1)
+    except ValueError:
+        number = 1
+    return min(max(number, 1), max(visible, 1))
+
+
+def _page_url(request: HttpRequest, document: Document, access: DocumentAccess, number: int) -> str:
+    return paywall.page_image_url(document, number, request.user, free=number <= access.free_pages)
+
+
+@require_GET
+def pages(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next pages for the reader: signed image URLs and sizes of up to
+    PAGES_PER_BATCH pages from ``?from=``, only pages this reader may see."""
+    document, access = document_for_reader(request.user, pk)
+    # As on the document page and in the API: pages of published documents (a
+    # buyer keeps what they bought); the uploader follows a conversion by status.
+    if not access.published and not access.kept_for_buyer:
+        raise AccessDenied(Reason.NOT_PUBLISHED)
+    first = _page_number(request.GET.get("from"), access.visible_pages)
+    batch = pages_for_reader(document, access, first, PAGES_PER_BATCH)
+    response = JsonResponse(
+        {
+            "total": document.page_count,
+            "visible": access.visible_pages,
+            "pages": [
+                {
+                    "number": p.number,
+                    "width": p.width,
+                    "height": p.height,
+                    "url": _page_url(request, document, access, p.number),
+                }
+                for p in batch
+            ],
+        }
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _early_pages(request: HttpRequest, document: Document) -> list[dict]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("doc/<int:pk>/page/<int:number>", views.page_image, name="page_image"),
     path("doc/<int:pk>/cover.webp", views.cover_image, name="cover"),
     path("doc/<int:pk>/status.json", views.status, name="status"),
+    path("doc/<int:pk>/pages.json", views.pages, name="pages"),
     path("doc/<int:pk>/download", views.download, name="download"),
     path("doc/<int:pk>/report", views.report, name="report"),
     path("doc/<int:pk>/edit", views.edit, name="edit"),
