@@ -11,7 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openwenku.access import paywall
 from openwenku.access.policy import AccessDenied, Action, Reason
@@ -41,7 +41,7 @@ def _visitor(request: HttpRequest) -> str:
     return f"anonymous:{client_ip(request)}:{agent}"
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     document, access = document_for_reader(request.user, pk)
     if not access.published and not access.kept_for_buyer:
@@ -112,7 +112,7 @@ def _detail_converting(request: HttpRequest, document: Document) -> HttpResponse
     return render(request, "documents/detail.html", context)
 
 
-@require_GET
+@require_safe
 def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     """A page image, only by a signed, unexpired URL issued to this reader, and
     only while the reader may still see that page (see access.paywall)."""
@@ -133,7 +133,7 @@ def page_image_type(name: str) -> str:
     return "image/png" if name.endswith(".png") else "image/webp"
 
 
-@require_GET
+@require_safe
 def cover_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The cover is page 1's image: only for readers who may see page 1, and
     kept by shared caches only while the document is published."""
@@ -151,7 +151,7 @@ def cover_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-@require_GET
+@require_safe
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     document, access = document_for_reader(request.user, pk)
     payload = status_payload(document)
@@ -160,7 +160,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     return JsonResponse(payload)
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The original, through the market: free, bought, or a page to buy it."""
     document, access = document_for_reader(request.user, pk)
@@ -170,7 +170,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request, pk: int):
     document, _access = document_for_reader(request.user, pk)
     form = ReportForm(request.POST or None)
@@ -182,7 +182,7 @@ def report(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def upload(request):
     """One or many files. The page's script posts each file on its own (with its
     own progress bar) and gets JSON back; without script the form posts them all."""
@@ -269,7 +269,7 @@ def _managed(request: HttpRequest, pk: int) -> Document:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request, pk: int):
     document = _managed(request, pk)
     initial = {
@@ -332,7 +332,7 @@ def delete(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def mine(request):
     documents = list(selectors.documents_of(request.user)[:200])
     for d in documents:

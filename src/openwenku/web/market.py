@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openwenku.access.policy import (
     AccessDenied,
@@ -75,7 +75,7 @@ def download_original(request, document: Document, access: DocumentAccess):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def buy(request, pk: int):
     document, access = document_for_reader(request.user, pk)
     if not access.published:
@@ -123,7 +123,7 @@ def signin(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def wallet(request):
     entries = Paginator(selectors.ledger_of(request.user), 50).get_page(request.GET.get("page"))
     context = {
@@ -140,7 +140,7 @@ def wallet(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request):
     form = WithdrawForm(
         request.POST or None, initial={"idempotency_key": services.new_idempotency_key()}
@@ -191,13 +191,13 @@ def _earnings_page(request, owner):
 
 
 @login_required
-@require_GET
+@require_safe
 def earnings(request):
     return _earnings_page(request, request.user)
 
 
 @login_required
-@require_GET
+@require_safe
 def earnings_of(request, user_id: int):
     """A member's earnings: their own, or anyone's for holders of ``market.view_wallet``."""
     if not may_see_earnings(request.user, user_id):
@@ -209,7 +209,7 @@ def earnings_of(request, user_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pricing(request, pk: int):
     document, _access = document_for_reader(request.user, pk, Action.MANAGE)
     lock = PricingLock.objects.filter(document=document).select_related("locked_by").first()
