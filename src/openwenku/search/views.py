@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from openwenku.accounts.throttling import client_ip
-from openwenku.documents.models import Category
+from openwenku.documents.selectors import category_label, category_tree
 
 from . import selectors, services
 from .filters import FORMAT_LABELS, PAGE_RANGES, PRICE_LABELS, SORT_LABELS, parse_params
@@ -48,7 +48,7 @@ def search(request):
         "sort_options": [
             (k, v, link(sort=k if k != "relevance" else None)) for k, v in SORT_LABELS.items()
         ],
-        "categories": Category.objects.filter(parent__isnull=True).order_by("position", "id"),
+        "category_options": [(c, category_label(c, depth)) for c, depth in category_tree()],
         "previous_url": "?" + urlencode(params.as_query(page=results.page - 1)),
         "next_url": "?" + urlencode(params.as_query(page=results.page + 1)),
         "popular": selectors.popular_queries(10) if results.total == 0 else [],
