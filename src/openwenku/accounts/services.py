@@ -61,3 +61,10 @@ def user_register(*, username: str, email: str, password: str, display_name: str
     user.set_password(password)
     user.save()
     return user
+
+
+def password_change_done(*, user: User) -> None:
+    """The member chose a new password: no more prompting for one."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
