@@ -187,7 +187,7 @@ def upload(request):
     """One or many files. The page's script posts each file on its own (with its
     own progress bar) and gets JSON back; without script the form posts them all."""
     wants_json = request.headers.get("Accept", "").startswith("application/json")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "documents/upload.html", {"form": UploadForm(), "max_mb": _max_mb()})
     form = UploadForm(request.POST, request.FILES)  # parsing the body runs the upload handler
     rejected = getattr(request, "rejected_uploads", None)

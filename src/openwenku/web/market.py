@@ -82,7 +82,7 @@ def buy(request, pk: int):
         raise AccessDenied(Reason.NOT_PUBLISHED)
     if access.can_download:  # bought already, free, or read free (managers, read_all_content)
         return redirect(document)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _buy_page(request, document, status=200)
     form = BuyForm(request.POST)
     if not form.is_valid():
