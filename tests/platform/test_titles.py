@@ -2,6 +2,7 @@
 as a badge), on the upload page, in the API and in the import command; a title
 does not break inside a word."""
 
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from django.urls import reverse
 
 from openwenku.documents.models import Document
 from openwenku.documents.services import clean_title, title_from_name
+from tests.browser.conftest import CHROMIUM, page  # noqa: F401  (a fixture)
+from tests.search.conftest import make_doc  # noqa: F401  (a fixture)
 
 SITE_CSS = Path(__file__).resolve().parents[2] / "src/openwenku/static/openwenku/site.css"
 
@@ -64,3 +67,34 @@ def test_titles_do_not_break_inside_latin_words():
     rule = re.search(r"\.doc-title\s*\{([^}]*)\}", css).group(1)
     assert "break-all" not in rule  # it split ".docx" into ".do" / "cx"
     assert "overflow-wrap:anywhere" in rule.replace(" ", "")  # only a too-long word breaks
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+def test_a_long_title_wraps_between_words_on_a_phone(page, live_server, make_doc):  # noqa: F811
+    title = "2024年度 Comprehensive Examination Preparation Handbook 期末复习资料汇总 Mathematics"
+    document = make_doc(title, ["第一页"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + document.get_absolute_url())
+    heading = page.locator("h1").first
+    assert heading.inner_text().strip() == title
+    # Every Latin word stays on one line (one box), while the title wraps.
+    split = page.evaluate(
+        """(h1) => {
+            const text = h1.firstChild;
+            const broken = [];
+            for (const m of text.data.matchAll(/[A-Za-z]+/g)) {
+                const range = document.createRange();
+                range.setStart(text, m.index);
+                range.setEnd(text, m.index + m[0].length);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                if (tops.size > 1) broken.push(m[0]);
+            }
+            return {broken, lines: Math.round(h1.getBoundingClientRect().height)};
+        }""",
+        heading.element_handle(),
+    )
+    assert split["broken"] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
