@@ -84,3 +84,15 @@ def test_readme_path_to_the_password_change_is_what_the_site_shows(member_client
     profile = member_client.get("/accounts/profile/").content.decode()
     assert "<h1>个人资料</h1>" in profile
     assert '<a href="/accounts/password/change/">修改密码</a>' in profile
+
+
+def test_the_one_time_password_gets_no_api_token(client, operator):
+    user, password = operator
+    response = client.post(
+        "/api/auth/token",
+        {"username": user.username, "password": password},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_change_required"
+    assert not user.api_tokens.exists()

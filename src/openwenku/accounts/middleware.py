@@ -10,9 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
 
-from openwenku.core.errors import ApplicationError
+from .services import PasswordChangeRequired
 
 # What such a member may still reach: the change itself, leaving, the language.
 ALLOWED_URL_NAMES = frozenset(
@@ -26,12 +25,6 @@ ALLOWED_URL_NAMES = frozenset(
         "healthz",
     }
 )
-
-
-class PasswordChangeRequired(ApplicationError):
-    code = "password_change_required"
-    status = 403
-    default_message = _("Choose a new password first: the one you logged in with was temporary.")
 
 
 class PasswordChangeRequiredMiddleware:

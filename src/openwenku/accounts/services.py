@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.core.errors import ApplicationError
+
 from .types import User
 from .validators import clean_display_name, validate_username_not_email
 
@@ -61,6 +63,14 @@ def user_register(*, username: str, email: str, password: str, display_name: str
     user.set_password(password)
     user.save()
     return user
+
+
+class PasswordChangeRequired(ApplicationError):
+    """The member logged in with a one-time password and has not replaced it."""
+
+    code = "password_change_required"
+    status = 403
+    default_message = _("Choose a new password first: the one you logged in with was temporary.")
 
 
 def password_change_done(*, user: User) -> None:
