@@ -341,6 +341,7 @@ PAGES: dict[str, tuple[str | None, Request]] = {
     "pricing form": ("uploader", lambda c, s: c.get(f"/doc/{s.priced.pk}/pricing")),
     "report form": ("member", lambda c, s: c.get(f"/doc/{s.free.pk}/report")),
     "my documents": ("uploader", lambda c, s: c.get("/my/documents/")),
+    "message centre": ("member", lambda c, s: c.get("/notifications/")),
     "login form": (None, lambda c, s: c.get("/accounts/login/")),
     "refusal: wrong password": (
         None,

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "openwenku.market",
     "openwenku.payments",
     "openwenku.api",
+    # Last: only so django-ninja's API docs render its bundled Swagger UI and ReDoc
+    # from this site's static files instead of a public CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -98,12 +101,18 @@ MIDDLEWARE = [
     "openwenku.web.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML and JSON answers (static files come pre-compressed from
+    # WhiteNoise, above). Above every middleware that reads or writes the body.
+    # Django's GZip pads each answer with random bytes against BREACH (Django 4.2+).
+    "openwenku.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The first operator's one-time password leads to the password change first.
+    "openwenku.accounts.middleware.PasswordChangeRequiredMiddleware",
     "openwenku.core.middleware.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from openwenku.api.urls import api
+from openwenku.api import urls as api_urls
 from openwenku.discovery import views as discovery_views
 
 urlpatterns = [
@@ -10,7 +10,7 @@ urlpatterns = [
     path("notifications/", include("openwenku.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
+    path("api/", api_urls.urls()),
     path("", include("openwenku.web.documents_urls")),
     path("", include("openwenku.web.copyright_urls")),
     path("", include("openwenku.search.urls")),

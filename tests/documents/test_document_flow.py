@@ -35,6 +35,9 @@ def test_chinese_docx_upload_to_document_page(member_client):
     assert document.original_name == CHINESE_DOCX
     assert document.format == "docx"
     assert len(document.sha256) == 64
+    # The title is the file name without its extension (the format shows as a badge).
+    title = CHINESE_DOCX.removesuffix(".docx")
+    assert document.title == title
 
     page = member_client.get(f"/doc/{doc_id}.html")
     html = page.content.decode()
@@ -46,11 +49,11 @@ def test_chinese_docx_upload_to_document_page(member_client):
     assert f"共{document.page_count}页" in html
     assert re.search(r"\d+\.\d\dKB", html)
     # Page images, lazily loaded, alt text `<title>_第N页`.
-    assert f'alt="{CHINESE_DOCX}_第1页"' in html
+    assert f'alt="{title}_第1页"' in html
     assert 'loading="lazy"' in html
     assert "全部预览完了" in html
     # 资源描述: the generated sentence, then numbered 300-character segments of real text.
-    assert f"《{CHINESE_DOCX}》由会员分享" in html
+    assert f"《{title}》由会员分享" in html
     assert "1、" in html and "核电厂" in html
     segments = re.findall(r'<p class="segment">(\d+)、(.*?)</p>', html, re.S)
     assert len(segments) >= 2

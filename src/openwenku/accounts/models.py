@@ -13,6 +13,13 @@ class User(AbstractUser):
     """A member. Operators are staff; the Django admin is theirs."""
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    # Set on the first operator, whose one-time password was printed on the console:
+    # every page leads to the password change until a new one is chosen.
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Asked for a new password at the next page; cleared once it is changed."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

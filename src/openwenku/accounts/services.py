@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openwenku.core.errors import ApplicationError
+
 from .models import Penalty
 from .types import User
 from .validators import clean_display_name, validate_username_not_email
@@ -91,3 +93,18 @@ def penalty_end(*, penalty: Penalty, by: User | None) -> bool:
     penalty.lifted_by = by
     penalty.save(update_fields=["lifted_at", "lifted_by"])
     return True
+
+
+class PasswordChangeRequired(ApplicationError):
+    """The member logged in with a one-time password and has not replaced it."""
+
+    code = "password_change_required"
+    status = 403
+    default_message = _("Choose a new password first: the one you logged in with was temporary.")
+
+
+def password_change_done(*, user: User) -> None:
+    """The member chose a new password: no more prompting for one."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])

@@ -30,7 +30,7 @@ PAGE_SIZE = 50
 
 
 @router.post(
-    "auth/token", auth=None, response={201: TokenOut, **errors(400, 401, 429)}, tags=["auth"]
+    "auth/token", auth=None, response={201: TokenOut, **errors(400, 401, 403, 429)}, tags=["auth"]
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     """Exchange a username (or e-mail) and password for a personal API token."""

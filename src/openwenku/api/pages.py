@@ -25,7 +25,7 @@ SHOW_ONCE_SESSION_KEY = "api_new_token"
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST) if request.method == "POST" else TokenCreateForm()
     if form.is_bound and form.is_valid():

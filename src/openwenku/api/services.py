@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from openwenku.accounts import throttling
+from openwenku.accounts.services import PasswordChangeRequired
 from openwenku.core.errors import NotFound
 
 from .errors import InvalidCredentials, TooManyFailedLogins
@@ -41,6 +42,9 @@ def token_create(
         if throttling.is_locked_out(request):
             raise TooManyFailedLogins(retry_after=throttling.login_retry_after())
         raise InvalidCredentials
+    if getattr(user, "must_change_password", False):
+        # A one-time password opens nothing but its own replacement (accounts.middleware).
+        raise PasswordChangeRequired
     return ApiToken.issue(user=user, name=name, scopes=scopes, days=days)
 
 

@@ -11,8 +11,12 @@ generic codes (``not_found``, ``forbidden``, ``needs_login``,
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -106,3 +110,29 @@ for refusal in (
     ValueError,
 ):
     api.add_exception_handler(refusal, application_error)
+
+
+def _answering_head(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """HEAD answered as GET (RFC 9110), as the site's pages do with require_safe:
+    the server (gunicorn) sends the headers only. Other methods pass through."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        if request.method == "HEAD":
+            request.method = "GET"
+            try:
+                return view(request, *args, **kwargs)
+            finally:
+                request.method = "HEAD"
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def urls() -> tuple[list[URLResolver | URLPattern], str, str]:
+    """The API's URL patterns for ``include``: ninja's, each answering HEAD too."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _answering_head(pattern.callback)
+    return patterns, app_name, namespace

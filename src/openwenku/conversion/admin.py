@@ -59,10 +59,16 @@ class PipelineDocumentAdmin(DocumentAdmin):
             count = conversion_retry(document_ids=list(failed.values_list("pk", flat=True)))
             self._report_retried(request, count)
             return redirect(reverse("admin:documents_document_pipeline"))
+        overview = pipeline_overview()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Conversion pipeline"),
             "opts": self.model._meta,
-            "overview": pipeline_overview(),
+            "overview": overview,
+            # Each status by its name in the reader's language, not its code.
+            "documents_by_status": [
+                (Document.Status(code).label if code in Document.Status.values else code, n)
+                for code, n in overview["documents"].items()
+            ],
         }
         return TemplateResponse(request, "admin/conversion/pipeline.html", context)

@@ -23,7 +23,12 @@ def operator_ensure(*, username: str = "admin") -> tuple[str, str] | None:
     password = secrets.token_urlsafe(12)
     # A stored name, written once in the language active now (the site's default).
     display_name = gettext("Administrator")
+    # The password was printed on a console: its owner must replace it at first login.
     User.objects.create_superuser(
-        username=name, email="", password=password, display_name=display_name
+        username=name,
+        email="",
+        password=password,
+        display_name=display_name,
+        must_change_password=True,
     )
     return name, password

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from openwenku.access.policy import Action, decide, preview_limit
 from openwenku.core.links import absolute_url
@@ -12,7 +12,7 @@ from openwenku.documents.models import Category, Document
 from . import selectors
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(
         request,
@@ -26,7 +26,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def category(request, slug: str):
     if "\x00" in slug:  # no slug holds NUL, and PostgreSQL refuses to look one up
         raise Http404

@@ -1,11 +1,26 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category
+from .selectors import category_label, category_tree
 from .services import parse_tags
 
 
+class CategoryTreeIterator(ModelChoiceIterator):
+    """The categories in tree order, each child indented under its parent."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for category, depth in category_tree(self.queryset):
+            value = ModelChoiceIteratorValue(self.field.prepare_value(category), category)
+            yield (value, category_label(category, depth))
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
+    iterator = CategoryTreeIterator
+
     def label_from_instance(self, obj: Category) -> str:
         return str(obj)
 

@@ -162,15 +162,15 @@ class Document(models.Model):
     pdf = models.FileField(_("PDF"), blank=True, max_length=255)
     cover = models.FileField(_("cover thumbnail"), blank=True, max_length=255)
     attempts = models.PositiveSmallIntegerField(_("conversion attempts"), default=0)
-    lease_owner = models.CharField(max_length=64, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(_("lease owner"), max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
     conversion_seconds = models.FloatField(_("conversion seconds"), null=True, blank=True)
 
     view_count = models.PositiveIntegerField(_("views"), default=0)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("document")

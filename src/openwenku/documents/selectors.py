@@ -3,6 +3,7 @@ a member's own uploads. Who may see what is ``openwenku.access``'s business."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -29,6 +30,39 @@ def category_descendant_ids(category: Category) -> list[int]:
         frontier = [c for c in frontier if c not in ids]
         ids += frontier
     return ids
+
+
+def category_tree(
+    categories: Iterable[Category] | None = None,
+) -> list[tuple[Category, int]]:
+    """Categories in tree order with their depth (0 for a top-level one): each
+    parent followed by its children, siblings by position. For the category
+    selects, so sub-categories sit under their parents. One query."""
+    nodes = list(Category.objects.all() if categories is None else categories)
+    present = {c.pk for c in nodes}
+    children: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        parent = node.parent_id if node.parent_id in present else None
+        children.setdefault(parent, []).append(node)
+    for siblings in children.values():
+        siblings.sort(key=lambda c: (c.position, c.pk))
+    ordered: list[tuple[Category, int]] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None, depth: int) -> None:
+        for node in children.get(parent, []):
+            if node.pk not in seen:
+                seen.add(node.pk)
+                ordered.append((node, depth))
+                walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def category_label(category: Category, depth: int) -> str:
+    """A category's label in a select: its name, indented under its parent."""
+    return "— " * depth + category.name
 
 
 def documents_of(user: User) -> QuerySet[Document]:

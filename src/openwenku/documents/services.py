@@ -28,7 +28,7 @@ from openwenku.accounts.throttling import allow
 from openwenku.core.errors import ApplicationError
 from openwenku.core.text import human_size
 
-from . import signals
+from . import formats, signals
 from .models import UPLOAD_WITHOUT_QUOTA, Category, Document, Tag
 from .sniff import UnsupportedFile, sniff_file
 
@@ -103,9 +103,23 @@ def parse_tags(raw: str) -> list[str]:
     return names[:MAX_TAGS]
 
 
+def title_from_name(name: str) -> str:
+    """A title from a file name: the name without the extension of a document
+    format we convert (``期末复习.docx`` → ``期末复习``; the format shows as a
+    badge). Other dots stay (``v1.2 说明``); a name that is only an extension stays."""
+    stem, dot, extension = name.strip().rpartition(".")
+    if dot and stem.strip() and formats.for_extension(extension) is not None:
+        return stem.strip()
+    return name.strip()
+
+
 def clean_title(title: str, fallback: str) -> str:
+    """The title as given (control characters removed), else one made from the
+    file name ``fallback``."""
     title = re.sub(r"[\x00-\x1f\x7f]", "", (title or "").strip())
-    return (title or fallback)[:255]
+    if not title:
+        title = re.sub(r"[\x00-\x1f\x7f]", "", title_from_name(fallback))
+    return title[:255]
 
 
 def taken_down_work_check(sha256: str, name: str) -> None:

@@ -108,7 +108,7 @@ class Wallet(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
     # Written only by the database trigger that applies ledger entries.
     balance = models.BigIntegerField(_("balance"), default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("wallet")
@@ -524,13 +524,19 @@ class PricingLock(models.Model):
     While it exists the uploader cannot change them."""
 
     document = models.OneToOneField(
-        "documents.Document", on_delete=models.CASCADE, related_name="pricing_lock"
+        "documents.Document",
+        on_delete=models.CASCADE,
+        related_name="pricing_lock",
+        verbose_name=_("document"),
     )
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("locked by"),
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("pricing lock")

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Operators' powers over moderation (granted to the "Operators" group by migration).
 REVIEW_DOCUMENT = "moderation.review_document"
@@ -21,7 +22,7 @@ class Report(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("report status", "Open")
         RESOLVED = "resolved", _("Resolved")
         REJECTED = "rejected", _("Rejected")
 

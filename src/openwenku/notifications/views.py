@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
 
@@ -16,7 +16,7 @@ PER_PAGE = 20
 
 
 @login_required
-@require_GET
+@require_safe
 def centre(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.notifications_for(request.user), PER_PAGE)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openwenku.accounts.throttling import client_ip
 
@@ -29,7 +29,7 @@ def _require_enabled() -> list[str]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def recharge(request: HttpRequest) -> HttpResponse:
     enabled = _require_enabled()
     error = ""
@@ -83,7 +83,7 @@ def recharge(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def order(request: HttpRequest, number: str) -> HttpResponse:
     """The return page: the order's state, nothing more (only notifications credit)."""
     _require_enabled()
@@ -92,7 +92,7 @@ def order(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def order_qr(request: HttpRequest, number: str) -> HttpResponse:
     """The WeChat Pay Native code of an unpaid order, as an SVG QR code."""
     _require_enabled()

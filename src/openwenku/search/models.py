@@ -22,6 +22,7 @@ class SearchEntry(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="search_entry",
+        verbose_name=_("document"),
     )
     title = models.TextField(blank=True)
     keywords = models.TextField(blank=True)
@@ -29,9 +30,9 @@ class SearchEntry(models.Model):
     text = models.TextField(blank=True)
     # Characteristic words of the public part of the document: related searches
     # and "more like this" queries are built from them.
-    top_terms = models.JSONField(default=list, blank=True)
+    top_terms = models.JSONField(_("top terms"), default=list, blank=True)
     vector = TsVectorField(null=True, blank=True, editable=False)
-    indexed_at = models.DateTimeField(auto_now=True)
+    indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
 
     class Meta:
         verbose_name = _("search index entry")

@@ -7,17 +7,17 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from openwenku.accounts.throttling import client_ip
-from openwenku.documents.models import Category
+from openwenku.documents.selectors import category_label, category_tree
 
 from . import selectors, services
 from .filters import FORMAT_LABELS, PAGE_RANGES, PRICE_LABELS, SORT_LABELS, parse_params
 from .reports import query_report
 
 
-@require_GET
+@require_safe
 def search(request):
     # Past the limit: a 429 page with the reason (core.middleware, Retry-After set).
     services.search_rate_check(
@@ -48,7 +48,7 @@ def search(request):
         "sort_options": [
             (k, v, link(sort=k if k != "relevance" else None)) for k, v in SORT_LABELS.items()
         ],
-        "categories": Category.objects.filter(parent__isnull=True).order_by("position", "id"),
+        "category_options": [(c, category_label(c, depth)) for c, depth in category_tree()],
         "previous_url": "?" + urlencode(params.as_query(page=results.page - 1)),
         "next_url": "?" + urlencode(params.as_query(page=results.page + 1)),
         "popular": selectors.popular_queries(10) if results.total == 0 else [],
@@ -61,7 +61,7 @@ def _range_label(key: str) -> str:
     return key[:-1] + "+" if key.endswith("-") else key
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60, public=True)
 def suggest(request):
     return JsonResponse({"suggestions": selectors.suggestions(request.GET.get("q", ""))})
@@ -69,7 +69,7 @@ def suggest(request):
 
 @login_required
 @permission_required("search.view_querystat", raise_exception=True)
-@require_GET
+@require_safe
 def insights(request):
     """What readers search for (operators with the permission to view query statistics)."""
     days = {"1": 1, "7": 7, "30": 30, "90": 90}.get(request.GET.get("days", "7"), 7)

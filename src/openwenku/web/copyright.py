@@ -12,7 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openwenku.access import paywall
 from openwenku.access.policy import access_for
@@ -37,7 +37,7 @@ INLINE_PAGES = 10
 # --- Public and members' pages ------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notice(request: HttpRequest) -> HttpResponse:
     """A rights holder's notice; no account needed, a few per address an hour."""
     form = CopyrightNoticeForm(request.POST or None, request.FILES or None)
@@ -93,7 +93,7 @@ def taken_down_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def counter_notice(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk, owner_id=request.user.pk)
     takedown = service.active_takedown(document)
@@ -115,7 +115,7 @@ def counter_notice(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk, status=Document.Status.READY)
     form = ClaimForm(request.POST or None, request.FILES or None)
@@ -165,7 +165,7 @@ def _inline_pages(request: HttpRequest, document: Document) -> list[dict]:
 
 
 @login_required
-@require_GET
+@require_safe
 def notices(request: AuthenticatedRequest) -> HttpResponse:
     _need(request, HANDLE_NOTICE)
     status = request.GET.get("status", CopyrightNotice.Status.OPEN)
@@ -184,7 +184,7 @@ def notices(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def notice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _need(request, HANDLE_NOTICE)
     item = get_object_or_404(CopyrightNotice, pk=pk)
@@ -227,7 +227,7 @@ def notice_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """A proof file: only operators who decide its notice or claim download it."""
     item = get_object_or_404(Attachment, pk=pk)
@@ -243,7 +243,7 @@ def attachment(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-@require_GET
+@require_safe
 def takedowns(request: AuthenticatedRequest) -> HttpResponse:
     """Takedowns still active, those with a counter-notice waiting first."""
     _need(request, HANDLE_NOTICE, TAKE_DOWN)
@@ -259,7 +259,7 @@ def takedowns(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def takedown_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _need(request, HANDLE_NOTICE, TAKE_DOWN)
     item = get_object_or_404(
@@ -308,7 +308,7 @@ def take_down(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def claims(request: AuthenticatedRequest) -> HttpResponse:
     _need(request, HANDLE_CLAIM)
     qs = (

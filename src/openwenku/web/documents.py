@@ -11,7 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openwenku.access import paywall
 from openwenku.access.policy import AccessDenied, Action, DocumentAccess, Reason
@@ -47,7 +47,7 @@ def _visitor(request: HttpRequest) -> str:
     return f"anonymous:{client_ip(request)}:{agent}"
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         document, access = document_for_reader(request.user, pk)
@@ -116,7 +116,7 @@ def _page_url(request: HttpRequest, document: Document, access: DocumentAccess, 
     return paywall.page_image_url(document, number, request.user, free=number <= access.free_pages)
 
 
-@require_GET
+@require_safe
 def pages(request: HttpRequest, pk: int) -> HttpResponse:
     """The next pages for the reader: signed image URLs and sizes of up to
     PAGES_PER_BATCH pages from ``?from=``, only pages this reader may see."""
@@ -176,7 +176,7 @@ def _detail_converting(
     return render(request, "documents/detail.html", context)
 
 
-@require_GET
+@require_safe
 def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     """A page image, only by a signed, unexpired URL issued to this reader, and
     only while the reader may still see that page (see access.paywall)."""
@@ -197,7 +197,7 @@ def page_image_type(name: str) -> str:
     return "image/png" if name.endswith(".png") else "image/webp"
 
 
-@require_GET
+@require_safe
 def cover_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The cover is page 1's image: only for readers who may see page 1, and
     kept by shared caches only while the document is published."""
@@ -215,7 +215,7 @@ def cover_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-@require_GET
+@require_safe
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     document, access = document_for_reader(request.user, pk)
     payload = status_payload(document)
@@ -224,7 +224,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     return JsonResponse(payload)
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The original, through the market: free, bought, or a page to buy it."""
     document, access = document_for_reader(request.user, pk)
@@ -233,7 +233,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return download_original(request, document, access)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request, pk: int):
     """举报: members, and visitors who leave a contact (limited per address)."""
     document, _access = document_for_reader(request.user, pk)
@@ -249,12 +249,12 @@ def report(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def upload(request):
     """One or many files. The page's script posts each file on its own (with its
     own progress bar) and gets JSON back; without script the form posts them all."""
     wants_json = request.headers.get("Accept", "").startswith("application/json")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         try:
             services.upload_ban_check(owner=request.user)
         except ApplicationError as exc:  # an upload ban in force: say why and until when
@@ -340,7 +340,7 @@ def _managed(request: HttpRequest, pk: int) -> Document:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request, pk: int):
     document = _managed(request, pk)
     initial = {
@@ -403,7 +403,7 @@ def delete(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def mine(request):
     documents = list(selectors.documents_of(request.user)[:200])
     for d in documents:

@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from openwenku.conversion.selectors import queue_status
 from openwenku.search import analysis
@@ -83,7 +83,7 @@ def _check(name: str, probe: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database, the storage and the cache answer; else 503."""
     checks = {

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openwenku.access.policy import (
     AccessDenied,
@@ -83,14 +83,14 @@ def download_original(request, document: Document, access: DocumentAccess):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def buy(request, pk: int):
     document, access = document_for_reader(request.user, pk)
     if not access.published:
         raise AccessDenied(Reason.NOT_PUBLISHED)
     if access.can_download:  # bought already, free, or read free (managers, read_all_content)
         return redirect(document)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _buy_page(request, document, status=200)
     form = BuyForm(request.POST)
     if not form.is_valid():
@@ -131,7 +131,7 @@ def signin(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def wallet(request):
     entries = Paginator(selectors.ledger_of(request.user), 50).get_page(request.GET.get("page"))
     context = {
@@ -148,7 +148,7 @@ def wallet(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request):
     form = WithdrawForm(
         request.POST or None, initial={"idempotency_key": services.new_idempotency_key()}
@@ -199,13 +199,13 @@ def _earnings_page(request, owner):
 
 
 @login_required
-@require_GET
+@require_safe
 def earnings(request):
     return _earnings_page(request, request.user)
 
 
 @login_required
-@require_GET
+@require_safe
 def earnings_of(request, user_id: int):
     """A member's earnings: their own, or anyone's for holders of ``market.view_wallet``."""
     if not may_see_earnings(request.user, user_id):
@@ -217,7 +217,7 @@ def earnings_of(request, user_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pricing(request, pk: int):
     document, _access = document_for_reader(request.user, pk, Action.MANAGE)
     lock = PricingLock.objects.filter(document=document).select_related("locked_by").first()
@@ -251,7 +251,7 @@ def pricing(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def vip(request):
     """The member centre's VIP page: the plans on sale for coins, the member's
     plan, its end and today's VIP downloads left; buying a plan with coins."""

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from openwenku.access import paywall
 from openwenku.accounts.models import Penalty, User
@@ -38,7 +38,7 @@ def _ids(request: HttpRequest) -> list[int]:
 
 @login_required
 @permission_required(REVIEW_DOCUMENT, raise_exception=True)
-@require_GET
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     reason = request.GET.get("reason", "")
     page = Paginator(selectors.held_documents(reason=reason), REVIEW_PAGE_SIZE).get_page(
@@ -123,7 +123,7 @@ def review_decide(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(HANDLE_REPORT, raise_exception=True)
-@require_GET
+@require_safe
 def report_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Report.Status.OPEN)
     if status not in ("open", "handled"):
@@ -215,7 +215,7 @@ def _date(raw: str) -> dt.datetime | None:
 
 @login_required
 @permission_required(VIEW_AUDIT, raise_exception=True)
-@require_GET
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log, read-only, filtered by action, actor, member, document and date."""
     f = {
