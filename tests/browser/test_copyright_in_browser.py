@@ -1,5 +1,7 @@
 """A rights holder sends a copyright notice in a real browser (no account), an
-operator accepts it in the browser, and the document page answers 410."""
+operator accepts it in the browser, and the document page answers 410; the uploader
+files a counter-notice from that page, the operator restores the document, and it
+serves again."""
 
 import os
 
@@ -69,3 +71,35 @@ def test_notice_accepted_in_the_browser_takes_the_page_down(
     response = page.goto(f"{live_server.url}/doc/{doc.pk}.html")
     assert response.status == 410
     assert "文档已下架" in page.inner_text("#taken-down")
+
+    # The uploader sees why, and files a counter-notice from the 410 page.
+    page.goto(f"{live_server.url}/accounts/login/?next=/doc/{doc.pk}.html")
+    page.fill("input[name=username]", "uploader")
+    page.fill("input[name=password]", "s3cret-Passw0rd")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("#taken-down")
+    page.click("#taken-down a.btn-primary")
+    page.wait_for_selector("#counter-notice-form")
+    page.fill("#id_real_name", "王小明")
+    page.fill("#id_contact", "up@example.com")
+    page.fill("#id_reasons", "这本辞典是我本人编写的，出版合同保留了网络传播权。")
+    page.check("#id_statement")
+    page.click("#counter-notice-form button[type=submit]")
+    page.wait_for_selector(".messages")
+
+    # The operator restores it from the takedowns queue; it serves again to anyone.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/?next=/manage/takedowns/")
+    page.fill("input[name=username]", "copyright-op")
+    page.fill("input[name=password]", "s3cret-Passw0rd")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("#takedowns")
+    page.click("#takedowns a")
+    page.wait_for_selector("#decide-form")
+    assert "王小明" in page.inner_text("main")
+    page.click("#decide-form button.btn-primary")
+    page.wait_for_selector(".messages")
+    page.context.clear_cookies()
+    response = page.goto(f"{live_server.url}/doc/{doc.pk}.html")
+    assert response.status == 200
+    assert "被侵权的辞典" in page.inner_text("h1")
