@@ -1,8 +1,12 @@
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from openwenku.access.policy import Action, decide, preview_limit
@@ -10,6 +14,7 @@ from openwenku.core.links import absolute_url
 from openwenku.documents.models import Category, Document
 
 from . import selectors
+from .sitemaps import SITEMAPS
 
 
 @require_GET
@@ -61,6 +66,7 @@ def _with_covers(request: HttpRequest, documents: Iterable[Document]) -> list[Do
     return cards
 
 
+@require_GET
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
@@ -68,6 +74,38 @@ def robots(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /api/",
         "Disallow: /upload/",
+        "Disallow: /my/",
+        "Disallow: /manage/",
+        "Disallow: /notifications/",
+        # Page images are signed per reader (the address expires); covers stay allowed.
+        "Disallow: /doc/*/page/",
+        "Disallow: /doc/*/download",
         "Allow: /",
+        "",
+        f"Sitemap: {absolute_url(reverse('discovery:sitemap_index'), request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Django's sitemap index, its addresses moved onto the configured site address."""
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="discovery:sitemap_section")
+    assert isinstance(response, TemplateResponse)
+    items = (response.context_data or {}).get("sitemaps", [])
+    for n, item in enumerate(items):
+        parts = urlsplit(item.location)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        items[n] = item._replace(location=absolute_url(path, request))
+    return response
+
+
+@require_GET
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+@require_GET
+def legacy_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Other addresses of a document's page: 301 to the canonical /doc/<id>.html."""
+    return HttpResponsePermanentRedirect(reverse("documents:detail", args=[pk]))

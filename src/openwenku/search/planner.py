@@ -96,6 +96,7 @@ class SearchPage:
 class Candidate(NamedTuple):
     """A document found in a candidate window, with what ranks it."""
 
+    rank: int  # the phrase rank (backend.phrase_rank_sql): the query as written first
     tier: int  # TITLE_TIER or BODY_TIER: title matches rank first
     score: float  # lower is better
     downloads: int
@@ -241,6 +242,10 @@ def _exact(
     score, score_params = backend.score_sql(plan.parsed)
     if sort == "newest":
         score_params = []
+    elif sort == "relevance":
+        rank, rank_params = backend.phrase_rank_sql(plan.parsed)
+        if rank:
+            score, score_params = f"{rank}, {score}", [*rank_params, *score_params]
     cursor.execute(
         f"SELECT d.id {from_sql} ORDER BY {order_by(sort, score)} LIMIT %s OFFSET %s",
         [*params, *score_params, limit, offset],
@@ -291,6 +296,10 @@ def _candidates(
         (BODY_TIER, plan.match, body_n),
     )
     body_found = 0
+    rank, rank_params = backend.phrase_rank_sql(plan.parsed)
+    rank = rank or "3"
+    # The phrase rank reads the entry's public text.
+    entry = plan.phrases or bool(rank_params)
     for tier, match, n in tiers:
         if tier == BODY_TIER and body_window_moot(len(found), need, body_n, many, plan.narrowed):
             return _ranked_page(found, offset, need), False
@@ -300,9 +309,9 @@ def _candidates(
         rows = backend.window(
             cursor,
             Window(
-                select=f"d.id, {score}, d.download_count, d.view_count, d.created_at",
-                select_params=score_params,
-                from_sql=backend.from_sql(entry=plan.phrases),
+                select=f"d.id, {rank}, {score}, d.download_count, d.view_count, d.created_at",
+                select_params=[*rank_params, *score_params],
+                from_sql=backend.from_sql(entry=entry),
                 match=match,
                 conditions=plan.conditions,
                 params=plan.params,
@@ -312,10 +321,16 @@ def _candidates(
             ),
         )
         body_found = len(rows)
-        for doc_id, value, downloads, views, created in rows:
+        for doc_id, phrase_rank, value, downloads, views, created in rows:
             if doc_id not in found:
                 found[doc_id] = Candidate(
-                    tier, round(float(value), 6), downloads, views, created, doc_id
+                    int(phrase_rank),
+                    tier,
+                    round(float(value), 6),
+                    downloads,
+                    views,
+                    created,
+                    doc_id,
                 )
     return _ranked_page(found, offset, need), body_found < body_n
 
@@ -344,7 +359,7 @@ def _ranked_page(found: dict[int, Candidate], offset: int, need: int) -> SearchP
 
 
 def popularity_order(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Candidates in the order of ``order_by("relevance")``: tier, score, most
+    """Candidates in the order of ``order_by("relevance")``: phrase rank, tier, score, most
     downloads, most views, newest, highest id.
 
     Stable sorts from the last key to the first: newest and highest id break the
@@ -352,5 +367,5 @@ def popularity_order(candidates: Iterable[Candidate]) -> list[Candidate]:
     """
     ranked = sorted(candidates, key=attrgetter("id"), reverse=True)
     ranked.sort(key=attrgetter("created"), reverse=True)
-    ranked.sort(key=lambda c: (c.tier, c.score, -c.downloads, -c.views))
+    ranked.sort(key=lambda c: (c.rank, c.tier, c.score, -c.downloads, -c.views))
     return ranked

@@ -96,7 +96,29 @@ class SearchBackend:
     def contains_sql(self) -> str:
         """A condition that the entry's compact text ``e.text`` (of the free preview
         pages only) contains a phrase (%s)."""
+        return self.contains_in("e.text")
+
+    def contains_in(self, column: str) -> str:
+        """A condition that the text expression ``column`` contains %s."""
         raise NotImplementedError
+
+    def phrase_rank_sql(self, parsed: ParsedQuery) -> Sql:
+        """A rank before the score (lower is better), or ("", []) for none: the whole
+        query as the title (0), in the title (1), in the public text (2), else 3.
+
+        Only the title and the free preview pages' text are looked at: a rank from
+        paid pages would tell a reader what they say (as a phrase test would).
+        """
+        phrase = parsed.ranking_phrase
+        if not phrase:
+            return "", []
+        title = "lower(d.title)"
+        cases = [f"WHEN {title} = %s THEN 0", f"WHEN {self.contains_in(title)} THEN 1"]
+        params: Params = [phrase, phrase]
+        if len(parsed.positive_tokens) > 1:  # one word: every match has it as written
+            cases.append(f"WHEN {self.contains_sql()} THEN 2")
+            params.append(phrase)
+        return f"(CASE {' '.join(cases)} ELSE 3 END)", params
 
     def window_order(self) -> str:
         """ORDER BY that lets a LIMITed scan of the matches stop early ("" for any order)."""

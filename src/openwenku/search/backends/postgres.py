@@ -247,8 +247,8 @@ class PostgresBackend(SearchBackend):
             [tsquery_expression(parsed)],
         )
 
-    def contains_sql(self) -> str:
-        return "strpos(e.text, %s) > 0"
+    def contains_in(self, column: str) -> str:
+        return f"strpos({column}, %s) > 0"
 
     def title_prefix_ids(self, tokens: list[str], prefix: str, limit: int) -> list[int]:
         parts = [f"{quote(t)}:A" for t in tokens]

@@ -95,8 +95,8 @@ class SqliteBackend(SearchBackend):
     def score_sql(self, parsed: ParsedQuery) -> Sql:
         return f"round(bm25({TABLE}, {TITLE_WEIGHT}, {KEYWORDS_WEIGHT}, {BODY_WEIGHT}), 6)", []
 
-    def contains_sql(self) -> str:
-        return "instr(e.text, %s) > 0"
+    def contains_in(self, column: str) -> str:
+        return f"instr({column}, %s) > 0"
 
     def title_prefix_ids(self, tokens: list[str], prefix: str, limit: int) -> list[int]:
         parts = [f"title : {quote(t)}" for t in tokens]
