@@ -75,7 +75,6 @@ def document_seo(document: Document, request: HttpRequest | None = None) -> Docu
         "dateCreated": document.created_at.isoformat(),
         "dateModified": document.updated_at.isoformat(),
         "author": {"@type": "Person", "name": document.owner.masked_name},
-        "inLanguage": "zh-CN",
         "isAccessibleForFree": document.price == 0,
     }
     if public_cover:

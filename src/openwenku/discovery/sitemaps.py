@@ -86,4 +86,7 @@ class CategorySitemap(SiteSitemap):
         return item[1]
 
 
-SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {"documents": DocumentSitemap, "categories": CategorySitemap}
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
+    "documents": DocumentSitemap,
+    "categories": CategorySitemap,
+}

@@ -93,10 +93,11 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="discovery:sitemap_section")
     assert isinstance(response, TemplateResponse)
     items = (response.context_data or {}).get("sitemaps", [])
-    for n, item in enumerate(items):
+    for item in items:
         parts = urlsplit(item.location)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        items[n] = item._replace(location=absolute_url(path, request))
+        item.location = absolute_url(
+            parts.path + (f"?{parts.query}" if parts.query else ""), request
+        )
     return response
 
 
