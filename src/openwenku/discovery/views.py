@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
 from openwenku.access.policy import Action, decide, preview_limit
@@ -87,7 +88,13 @@ def robots(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+# Sitemaps are read by crawlers, not readers: a page of 50,000 addresses takes
+# seconds to build, so each is kept for a while (removals reach them within it).
+SITEMAP_CACHE_SECONDS = 900
+
+
 @require_GET
+@cache_page(SITEMAP_CACHE_SECONDS)
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """Django's sitemap index, its addresses moved onto the configured site address."""
     response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="discovery:sitemap_section")
@@ -102,8 +109,11 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_page(SITEMAP_CACHE_SECONDS)
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name="discovery/sitemap.xml"
+    )
 
 
 @require_GET
