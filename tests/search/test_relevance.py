@@ -129,3 +129,20 @@ def test_exact_phrase_and_title_matches_lead_whatever_the_popularity(make_doc, m
         ranked = [kinds.get(h.document.pk) for h in hits]
         assert ranked[:5] == PHRASE_SITE_EXPECTED, (query, [h.document.title for h in hits])
         assert set(ranked[5:]) == {"apart"}
+
+
+def test_phrase_titles_lead_however_many_newer_titles_hold_one_word(make_doc, monkeypatch):
+    """At scale the title window holds the newest titles with any query word; those
+    with every word are looked at first, so the phrase titles are never crowded out."""
+    from openwenku.search import planner
+    from openwenku.search.backends import base
+
+    monkeypatch.setattr(base, "EXACT_LIMIT", 4)
+    monkeypatch.setattr(planner, "TITLE_CANDIDATES", 4)
+    monkeypatch.setattr(planner, "BODY_CANDIDATES", 4)
+    kinds = _phrase_site(make_doc)
+    for i in range(12):  # newer, popular, one word in the title, the other in the body
+        make_doc(f"安全生产通知{i}", ["请做好年度评价工作。"], downloads=900)
+    hits = selectors.search_documents(query="安全评价", page_size=4).hits  # the windows' size
+    ranked = [kinds.get(h.document.pk) for h in hits]
+    assert ranked == ["exact", "title", "title", "title"], [h.document.title for h in hits]

@@ -291,10 +291,14 @@ def _candidates(
     title_n = TITLE_CANDIDATES if need <= TITLE_CANDIDATES else MAX_WINDOW
     body_n = BODY_CANDIDATES if need <= BODY_CANDIDATES else MAX_WINDOW
     found: dict[int, Candidate] = {}
-    tiers = (
+    tiers = [
         (TITLE_TIER, backend.title_match_sql(plan.parsed), title_n),
         (BODY_TIER, plan.match, body_n),
-    )
+    ]
+    if len(base.title_words(plan.parsed)) > 1 and plan.parsed.ranking_phrase:
+        # Every word in the title first: the titles that hold the phrase are among
+        # them, however many newer titles hold one of its words.
+        tiers.insert(0, (TITLE_TIER, backend.title_match_sql(plan.parsed, all_words=True), title_n))
     body_found = 0
     rank, rank_params = backend.phrase_rank_sql(plan.parsed)
     rank = rank or "3"

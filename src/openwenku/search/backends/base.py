@@ -81,8 +81,9 @@ class SearchBackend:
         """The condition that an index entry matches the query."""
         raise NotImplementedError
 
-    def title_match_sql(self, parsed: ParsedQuery) -> Sql:
-        """Matches that have at least one query word in the title or keywords."""
+    def title_match_sql(self, parsed: ParsedQuery, all_words: bool = False) -> Sql:
+        """Matches that have at least one query word (``all_words``: every one) in the
+        title or keywords."""
         raise NotImplementedError
 
     def score_sql(self, parsed: ParsedQuery) -> Sql:

@@ -86,8 +86,8 @@ class SqliteBackend(SearchBackend):
             return 0
         return round(found * (last - first + 1) / (last - lowest + 1))
 
-    def title_match_sql(self, parsed: ParsedQuery) -> Sql:
-        words = " OR ".join(quote(t) for t in title_words(parsed))
+    def title_match_sql(self, parsed: ParsedQuery, all_words: bool = False) -> Sql:
+        words = (" AND " if all_words else " OR ").join(quote(t) for t in title_words(parsed))
         return f"{TABLE} MATCH %s", [
             f"({fts_expression(parsed)}) AND {{title keywords}} : ({words})"
         ]
