@@ -40,6 +40,9 @@ BODY_CANDIDATES = 100
 MAX_WINDOW = 1000
 
 TITLE_TIER, BODY_TIER = 0, 1
+# Of the first results by relevance, those with the query as written in their public
+# text lead those with its words apart (see promote_public_phrase).
+PROMOTE_WINDOW = 100
 
 
 @dataclass
@@ -240,17 +243,47 @@ def _exact(
         if total == 0:
             return SearchPage(0, [])
     score, score_params = backend.score_sql(plan.parsed)
+    rank: str = "3"
+    rank_params: Params = []
     if sort == "newest":
         score_params = []
     elif sort == "relevance":
         rank, rank_params = backend.phrase_rank_sql(plan.parsed)
-        if rank:
+        rank = rank or "3"
+        if rank_params:
             score, score_params = f"{rank}, {score}", [*rank_params, *score_params]
+    promote = sort == "relevance" and _promotes(plan.parsed) and offset < PROMOTE_WINDOW
+    window = (0, max(PROMOTE_WINDOW, offset + limit)) if promote else (offset, limit)
     cursor.execute(
-        f"SELECT d.id {from_sql} ORDER BY {order_by(sort, score)} LIMIT %s OFFSET %s",
-        [*params, *score_params, limit, offset],
+        f"SELECT d.id, {rank} {from_sql} ORDER BY {order_by(sort, score)} LIMIT %s OFFSET %s",
+        [*rank_params, *params, *score_params, window[1], window[0]],
     )
-    return SearchPage(total, [row[0] for row in cursor.fetchall()])
+    rows = [(row[0], int(row[1])) for row in cursor.fetchall()]
+    if promote:
+        rows = promote_public_phrase(backend, cursor, plan.parsed, rows)[offset : offset + limit]
+    return SearchPage(total, [doc_id for doc_id, _ in rows])
+
+
+def _promotes(parsed: ParsedQuery) -> bool:
+    """Whether the public-text phrase rank applies (one word: every match has it)."""
+    return bool(parsed.ranking_phrase) and len(parsed.positive_tokens) > 1
+
+
+def promote_public_phrase(
+    backend: SearchBackend, cursor: CursorWrapper, parsed: ParsedQuery, rows: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(id, phrase rank) rows in ranking order, with the documents among the first
+    PROMOTE_WINDOW that hold the query as written in their public text (rank 2)
+    moved ahead of those that hold its words apart (rank 3). The window is fixed,
+    so every page of a search sees the same order."""
+    head, tail = rows[:PROMOTE_WINDOW], rows[PROMOTE_WINDOW:]
+    apart = [doc_id for doc_id, rank in head if rank == 3]
+    found = backend.public_phrase_ids(cursor, apart, parsed.ranking_phrase)
+    if not found:
+        return rows
+    head = [(doc_id, 2 if doc_id in found else rank) for doc_id, rank in head]
+    head.sort(key=lambda row: row[1])  # stable: the order within a rank is kept
+    return head + tail
 
 
 def _sample(backend: SearchBackend, cursor: CursorWrapper, plan: _Plan) -> tuple[int, int]:
@@ -302,11 +335,9 @@ def _candidates(
     body_found = 0
     rank, rank_params = backend.phrase_rank_sql(plan.parsed)
     rank = rank or "3"
-    # The phrase rank reads the entry's public text.
-    entry = plan.phrases or bool(rank_params)
     for tier, match, n in tiers:
         if tier == BODY_TIER and body_window_moot(len(found), need, body_n, many, plan.narrowed):
-            return _ranked_page(found, offset, need), False
+            return _ranked_page(backend, cursor, plan.parsed, found, offset, need), False
         score, score_params = backend.candidate_score_sql(
             plan.parsed, title_tier=tier == TITLE_TIER
         )
@@ -315,7 +346,7 @@ def _candidates(
             Window(
                 select=f"d.id, {rank}, {score}, d.download_count, d.view_count, d.created_at",
                 select_params=[*rank_params, *score_params],
-                from_sql=backend.from_sql(entry=entry),
+                from_sql=backend.from_sql(entry=plan.phrases),
                 match=match,
                 conditions=plan.conditions,
                 params=plan.params,
@@ -336,7 +367,7 @@ def _candidates(
                     created,
                     doc_id,
                 )
-    return _ranked_page(found, offset, need), body_found < body_n
+    return _ranked_page(backend, cursor, plan.parsed, found, offset, need), body_found < body_n
 
 
 def body_window_moot(found: int, need: int, body_n: int, many: bool, narrowed: bool) -> bool:
@@ -357,9 +388,18 @@ def body_window_moot(found: int, need: int, body_n: int, many: bool, narrowed: b
     return full and found + body_n <= round_estimate(base.EXACT_LIMIT + 1)
 
 
-def _ranked_page(found: dict[int, Candidate], offset: int, need: int) -> SearchPage:
-    ranked = popularity_order(found.values())
-    return SearchPage(len(found), [c.id for c in ranked[offset:need]])
+def _ranked_page(
+    backend: SearchBackend,
+    cursor: CursorWrapper,
+    parsed: ParsedQuery,
+    found: dict[int, Candidate],
+    offset: int,
+    need: int,
+) -> SearchPage:
+    rows = [(c.id, c.rank) for c in popularity_order(found.values())]
+    if _promotes(parsed) and offset < PROMOTE_WINDOW:
+        rows = promote_public_phrase(backend, cursor, parsed, rows)
+    return SearchPage(len(found), [doc_id for doc_id, _ in rows[offset:need]])
 
 
 def popularity_order(candidates: Iterable[Candidate]) -> list[Candidate]:

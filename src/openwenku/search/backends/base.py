@@ -105,21 +105,30 @@ class SearchBackend:
 
     def phrase_rank_sql(self, parsed: ParsedQuery) -> Sql:
         """A rank before the score (lower is better), or ("", []) for none: the whole
-        query as the title (0), in the title (1), in the public text (2), else 3.
-
-        Only the title and the free preview pages' text are looked at: a rank from
-        paid pages would tell a reader what they say (as a phrase test would).
-        """
+        query as the title (0), in the title (1), else 3 (2 is for the public text:
+        see ``public_phrase_ids``, checked on the first results only, as reading the
+        text of every match would cost more than the rest of the search)."""
         phrase = parsed.ranking_phrase
         if not phrase:
             return "", []
         title = "lower(d.title)"
-        cases = [f"WHEN {title} = %s THEN 0", f"WHEN {self.contains_in(title)} THEN 1"]
-        params: Params = [phrase, phrase]
-        if len(parsed.positive_tokens) > 1:  # one word: every match has it as written
-            cases.append(f"WHEN {self.contains_sql()} THEN 2")
-            params.append(phrase)
-        return f"(CASE {' '.join(cases)} ELSE 3 END)", params
+        return (
+            f"(CASE WHEN {title} = %s THEN 0 WHEN {self.contains_in(title)} THEN 1 ELSE 3 END)",
+            [phrase, phrase],
+        )
+
+    def public_phrase_ids(self, cursor: CursorWrapper, ids: list[int], phrase: str) -> set[int]:
+        """Which of the documents hold ``phrase`` in their public text (``e.text``: the
+        free preview pages only; paid pages must not rank a document, or the order
+        of results would tell what they say)."""
+        if not ids:
+            return set()
+        cursor.execute(
+            "SELECT e.document_id FROM search_searchentry e "  # noqa: S608
+            f"WHERE e.document_id IN ({', '.join(['%s'] * len(ids))}) AND {self.contains_sql()}",
+            [*ids, phrase],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
     def window_order(self) -> str:
         """ORDER BY that lets a LIMITed scan of the matches stop early ("" for any order)."""
