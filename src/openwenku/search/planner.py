@@ -329,13 +329,17 @@ def _candidates(
         (BODY_TIER, plan.match, body_n),
     ]
     if len(base.title_words(plan.parsed)) > 1 and plan.parsed.ranking_phrase:
-        # Every word in the title first: the titles that hold the phrase are among
-        # them, however many newer titles hold one of its words.
-        tiers.insert(0, (TITLE_TIER, backend.title_match_sql(plan.parsed, all_words=True), title_n))
+        # A full title window may have left out older titles with every word (those
+        # holding the phrase among them), crowded out by newer ones with one word:
+        # then they are a window of their own.
+        tiers.insert(1, (TITLE_TIER, backend.title_match_sql(plan.parsed, all_words=True), title_n))
     body_found = 0
     rank, rank_params = backend.phrase_rank_sql(plan.parsed)
     rank = rank or "3"
+    title_full = True
     for tier, match, n in tiers:
+        if tier == TITLE_TIER and not title_full:
+            continue  # the title window held every title match
         if tier == BODY_TIER and body_window_moot(len(found), need, body_n, many, plan.narrowed):
             return _ranked_page(backend, cursor, plan.parsed, found, offset, need), False
         score, score_params = backend.candidate_score_sql(
@@ -356,6 +360,7 @@ def _candidates(
             ),
         )
         body_found = len(rows)
+        title_full = tier == TITLE_TIER and len(rows) >= n
         for doc_id, phrase_rank, value, downloads, views, created in rows:
             if doc_id not in found:
                 found[doc_id] = Candidate(
