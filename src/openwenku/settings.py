@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # The first operator's one-time password leads to the password change first.
     "openwenku.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # A deleted document's page answers 410 Gone, not 404 (above the next one).
+    "openwenku.discovery.middleware.RemovedDocumentMiddleware",
     "openwenku.core.middleware.ApplicationErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -30,13 +30,13 @@ def test_filters_narrow_exactly_when_they_add_a_condition():
 def test_candidates_rank_by_tier_score_then_popularity_newest_and_id():
     old, new = datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)
     expected = [
-        Candidate(TITLE_TIER, -2.0, 0, 0, old, 1),
-        Candidate(TITLE_TIER, -1.0, 9, 0, old, 2),
-        Candidate(TITLE_TIER, -1.0, 1, 5, old, 3),
-        Candidate(TITLE_TIER, -1.0, 1, 2, new, 4),
-        Candidate(TITLE_TIER, -1.0, 1, 2, old, 9),
-        Candidate(TITLE_TIER, -1.0, 1, 2, old, 5),
-        Candidate(BODY_TIER, -9.0, 99, 99, new, 6),
+        Candidate(3, TITLE_TIER, -2.0, 0, 0, old, 1),
+        Candidate(3, TITLE_TIER, -1.0, 9, 0, old, 2),
+        Candidate(3, TITLE_TIER, -1.0, 1, 5, old, 3),
+        Candidate(3, TITLE_TIER, -1.0, 1, 2, new, 4),
+        Candidate(3, TITLE_TIER, -1.0, 1, 2, old, 9),
+        Candidate(3, TITLE_TIER, -1.0, 1, 2, old, 5),
+        Candidate(3, BODY_TIER, -9.0, 99, 99, new, 6),
     ]
     assert popularity_order(reversed(expected)) == expected
     assert popularity_order(sorted(expected, key=lambda c: c.id)) == expected

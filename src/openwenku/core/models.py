@@ -30,6 +30,26 @@ class SiteConfiguration(models.Model):
     )
     complaint_email = models.EmailField(_("complaint e-mail"), blank=True)
     icp = models.CharField(_("ICP licence number"), max_length=100, blank=True)
+    document_title_template = models.CharField(
+        _("document page title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The title of a document's page for browsers and search engines. "
+            "Placeholders: {title}, {site_name}, {category}, {pages}, {format}. "
+            "Empty: {title} - {site_name}."
+        ),
+    )
+    document_description_template = models.CharField(
+        _("document page description"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The description of a document's page for search engines. Placeholders: "
+            "{description} (the start of the free preview), {title}, {site_name}, "
+            "{category}, {pages}, {format}. Empty: {description}."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site configuration")
@@ -54,7 +74,15 @@ class SiteConfiguration(models.Model):
         resolved in the language of each request."""
         row = cache.get(_CACHE_KEY)
         if row is None:
-            fields = ("site_name", "statement", "complaint", "complaint_email", "icp")
+            fields = (
+                "site_name",
+                "statement",
+                "complaint",
+                "complaint_email",
+                "icp",
+                "document_title_template",
+                "document_description_template",
+            )
             row = cls.objects.filter(pk=1).values(*fields).first() or {}
             cache.set(_CACHE_KEY, row, 300)
         defaults = settings.OPENWENKU
@@ -66,6 +94,12 @@ class SiteConfiguration(models.Model):
             "complaint": complaint.replace("{email}", email),
             "complaint_email": email,
             "icp": str(row.get("icp") or defaults["ICP"]),
+            "document_title_template": str(
+                row.get("document_title_template") or "{title} - {site_name}"
+            ),
+            "document_description_template": str(
+                row.get("document_description_template") or "{description}"
+            ),
         }
 
 

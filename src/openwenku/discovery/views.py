@@ -1,8 +1,13 @@
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
 from openwenku.access.policy import Action, decide, preview_limit
@@ -10,6 +15,7 @@ from openwenku.core.links import absolute_url
 from openwenku.documents.models import Category, Document
 
 from . import selectors
+from .sitemaps import SITEMAPS
 
 
 @require_safe
@@ -61,6 +67,7 @@ def _with_covers(request: HttpRequest, documents: Iterable[Document]) -> list[Do
     return cards
 
 
+@require_safe
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
@@ -68,6 +75,48 @@ def robots(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /api/",
         "Disallow: /upload/",
+        "Disallow: /my/",
+        "Disallow: /manage/",
+        "Disallow: /notifications/",
+        # Page images are signed per reader (the address expires); covers stay allowed.
+        "Disallow: /doc/*/page/",
+        "Disallow: /doc/*/download",
         "Allow: /",
+        "",
+        f"Sitemap: {absolute_url(reverse('discovery:sitemap_index'), request)}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# Sitemaps are read by crawlers, not readers: a page of 50,000 addresses takes
+# seconds to build, so each is kept for a while (removals reach them within it).
+SITEMAP_CACHE_SECONDS = 900
+
+
+@require_safe
+@cache_page(SITEMAP_CACHE_SECONDS)
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Django's sitemap index, its addresses moved onto the configured site address."""
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="discovery:sitemap_section")
+    assert isinstance(response, TemplateResponse)
+    items = (response.context_data or {}).get("sitemaps", [])
+    for item in items:
+        parts = urlsplit(item.location)
+        item.location = absolute_url(
+            parts.path + (f"?{parts.query}" if parts.query else ""), request
+        )
+    return response
+
+
+@require_safe
+@cache_page(SITEMAP_CACHE_SECONDS)
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name="discovery/sitemap.xml"
+    )
+
+
+@require_safe
+def legacy_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Other addresses of a document's page: 301 to the canonical /doc/<id>.html."""
+    return HttpResponsePermanentRedirect(reverse("documents:detail", args=[pk]))

@@ -40,6 +40,9 @@ BODY_CANDIDATES = 100
 MAX_WINDOW = 1000
 
 TITLE_TIER, BODY_TIER = 0, 1
+# Of the first results by relevance, those with the query as written in their public
+# text lead those with its words apart (see promote_public_phrase).
+PROMOTE_WINDOW = 100
 
 
 @dataclass
@@ -96,6 +99,7 @@ class SearchPage:
 class Candidate(NamedTuple):
     """A document found in a candidate window, with what ranks it."""
 
+    rank: int  # the phrase rank (backend.phrase_rank_sql): the query as written first
     tier: int  # TITLE_TIER or BODY_TIER: title matches rank first
     score: float  # lower is better
     downloads: int
@@ -239,13 +243,47 @@ def _exact(
         if total == 0:
             return SearchPage(0, [])
     score, score_params = backend.score_sql(plan.parsed)
+    rank: str = "3"
+    rank_params: Params = []
     if sort == "newest":
         score_params = []
+    elif sort == "relevance":
+        rank, rank_params = backend.phrase_rank_sql(plan.parsed)
+        rank = rank or "3"
+        if rank_params:
+            score, score_params = f"{rank}, {score}", [*rank_params, *score_params]
+    promote = sort == "relevance" and _promotes(plan.parsed) and offset < PROMOTE_WINDOW
+    window = (0, max(PROMOTE_WINDOW, offset + limit)) if promote else (offset, limit)
     cursor.execute(
-        f"SELECT d.id {from_sql} ORDER BY {order_by(sort, score)} LIMIT %s OFFSET %s",
-        [*params, *score_params, limit, offset],
+        f"SELECT d.id, {rank} {from_sql} ORDER BY {order_by(sort, score)} LIMIT %s OFFSET %s",
+        [*rank_params, *params, *score_params, window[1], window[0]],
     )
-    return SearchPage(total, [row[0] for row in cursor.fetchall()])
+    rows = [(row[0], int(row[1])) for row in cursor.fetchall()]
+    if promote:
+        rows = promote_public_phrase(backend, cursor, plan.parsed, rows)[offset : offset + limit]
+    return SearchPage(total, [doc_id for doc_id, _ in rows])
+
+
+def _promotes(parsed: ParsedQuery) -> bool:
+    """Whether the public-text phrase rank applies (one word: every match has it)."""
+    return bool(parsed.ranking_phrase) and len(parsed.positive_tokens) > 1
+
+
+def promote_public_phrase(
+    backend: SearchBackend, cursor: CursorWrapper, parsed: ParsedQuery, rows: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(id, phrase rank) rows in ranking order, with the documents among the first
+    PROMOTE_WINDOW that hold the query as written in their public text (rank 2)
+    moved ahead of those that hold its words apart (rank 3). The window is fixed,
+    so every page of a search sees the same order."""
+    head, tail = rows[:PROMOTE_WINDOW], rows[PROMOTE_WINDOW:]
+    apart = [doc_id for doc_id, rank in head if rank == 3]
+    found = backend.public_phrase_ids(cursor, apart, parsed.ranking_phrase)
+    if not found:
+        return rows
+    head = [(doc_id, 2 if doc_id in found else rank) for doc_id, rank in head]
+    head.sort(key=lambda row: row[1])  # stable: the order within a rank is kept
+    return head + tail
 
 
 def _sample(backend: SearchBackend, cursor: CursorWrapper, plan: _Plan) -> tuple[int, int]:
@@ -286,22 +324,32 @@ def _candidates(
     title_n = TITLE_CANDIDATES if need <= TITLE_CANDIDATES else MAX_WINDOW
     body_n = BODY_CANDIDATES if need <= BODY_CANDIDATES else MAX_WINDOW
     found: dict[int, Candidate] = {}
-    tiers = (
+    tiers = [
         (TITLE_TIER, backend.title_match_sql(plan.parsed), title_n),
         (BODY_TIER, plan.match, body_n),
-    )
+    ]
+    if len(base.title_words(plan.parsed)) > 1 and plan.parsed.ranking_phrase:
+        # A full title window may have left out older titles with every word (those
+        # holding the phrase among them), crowded out by newer ones with one word:
+        # then they are a window of their own.
+        tiers.insert(1, (TITLE_TIER, backend.title_match_sql(plan.parsed, all_words=True), title_n))
     body_found = 0
+    rank, rank_params = backend.phrase_rank_sql(plan.parsed)
+    rank = rank or "3"
+    title_full = True
     for tier, match, n in tiers:
+        if tier == TITLE_TIER and not title_full:
+            continue  # the title window held every title match
         if tier == BODY_TIER and body_window_moot(len(found), need, body_n, many, plan.narrowed):
-            return _ranked_page(found, offset, need), False
+            return _ranked_page(backend, cursor, plan.parsed, found, offset, need), False
         score, score_params = backend.candidate_score_sql(
             plan.parsed, title_tier=tier == TITLE_TIER
         )
         rows = backend.window(
             cursor,
             Window(
-                select=f"d.id, {score}, d.download_count, d.view_count, d.created_at",
-                select_params=score_params,
+                select=f"d.id, {rank}, {score}, d.download_count, d.view_count, d.created_at",
+                select_params=[*rank_params, *score_params],
                 from_sql=backend.from_sql(entry=plan.phrases),
                 match=match,
                 conditions=plan.conditions,
@@ -312,12 +360,19 @@ def _candidates(
             ),
         )
         body_found = len(rows)
-        for doc_id, value, downloads, views, created in rows:
+        title_full = tier == TITLE_TIER and len(rows) >= n
+        for doc_id, phrase_rank, value, downloads, views, created in rows:
             if doc_id not in found:
                 found[doc_id] = Candidate(
-                    tier, round(float(value), 6), downloads, views, created, doc_id
+                    int(phrase_rank),
+                    tier,
+                    round(float(value), 6),
+                    downloads,
+                    views,
+                    created,
+                    doc_id,
                 )
-    return _ranked_page(found, offset, need), body_found < body_n
+    return _ranked_page(backend, cursor, plan.parsed, found, offset, need), body_found < body_n
 
 
 def body_window_moot(found: int, need: int, body_n: int, many: bool, narrowed: bool) -> bool:
@@ -338,13 +393,22 @@ def body_window_moot(found: int, need: int, body_n: int, many: bool, narrowed: b
     return full and found + body_n <= round_estimate(base.EXACT_LIMIT + 1)
 
 
-def _ranked_page(found: dict[int, Candidate], offset: int, need: int) -> SearchPage:
-    ranked = popularity_order(found.values())
-    return SearchPage(len(found), [c.id for c in ranked[offset:need]])
+def _ranked_page(
+    backend: SearchBackend,
+    cursor: CursorWrapper,
+    parsed: ParsedQuery,
+    found: dict[int, Candidate],
+    offset: int,
+    need: int,
+) -> SearchPage:
+    rows = [(c.id, c.rank) for c in popularity_order(found.values())]
+    if _promotes(parsed) and offset < PROMOTE_WINDOW:
+        rows = promote_public_phrase(backend, cursor, parsed, rows)
+    return SearchPage(len(found), [doc_id for doc_id, _ in rows[offset:need]])
 
 
 def popularity_order(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Candidates in the order of ``order_by("relevance")``: tier, score, most
+    """Candidates in the order of ``order_by("relevance")``: phrase rank, tier, score, most
     downloads, most views, newest, highest id.
 
     Stable sorts from the last key to the first: newest and highest id break the
@@ -352,5 +416,5 @@ def popularity_order(candidates: Iterable[Candidate]) -> list[Candidate]:
     """
     ranked = sorted(candidates, key=attrgetter("id"), reverse=True)
     ranked.sort(key=attrgetter("created"), reverse=True)
-    ranked.sort(key=lambda c: (c.tier, c.score, -c.downloads, -c.views))
+    ranked.sort(key=lambda c: (c.rank, c.tier, c.score, -c.downloads, -c.views))
     return ranked

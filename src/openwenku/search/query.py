@@ -41,6 +41,10 @@ class ParsedQuery:
     # All groups must match; a group matches when any of its alternatives does.
     groups: list[tuple[Alternative, ...]] = field(default_factory=list)
     excluded: list[tuple[str, ...]] = field(default_factory=list)
+    # The words typed, as one normalised phrase (no operators, nothing excluded):
+    # ranking puts documents with it in the title, then in the public text, first.
+    # Empty when the query has OR (no single phrase was meant).
+    ranking_phrase: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -76,6 +80,7 @@ class ParsedQuery:
             text=self.text,
             groups=[tuple(alternatives)] if alternatives else [],
             excluded=self.excluded,
+            ranking_phrase=self.ranking_phrase,
         )
 
 
@@ -90,11 +95,14 @@ def parse(raw: str | None) -> ParsedQuery:
     text = clean(raw)
     parsed = ParsedQuery(text=text)
     pending_or = False
+    any_or = False
+    sources: list[str] = []
     count = 0
     for match in _CHUNK.finditer(text.translate(_QUOTES)):
         quoted, word = match.group(1), match.group(2)
         if word == "OR":
             pending_or = bool(parsed.groups)
+            any_or = any_or or pending_or
             continue
         negative = False
         if word is not None and word.startswith("-") and len(word) > 1:
@@ -109,6 +117,7 @@ def parse(raw: str | None) -> ParsedQuery:
         if negative:
             parsed.excluded.append(toks)
             continue
+        sources.append(source or "")
         phrase = ""
         if quoted is not None and len(toks) > 1:
             phrase = analysis.compact(quoted)
@@ -121,4 +130,6 @@ def parse(raw: str | None) -> ParsedQuery:
         else:
             parsed.groups.append((alternative,))
         pending_or = False
+    if not any_or and parsed.groups:
+        parsed.ranking_phrase = analysis.compact(" ".join(sources))
     return parsed

@@ -81,8 +81,9 @@ class SearchBackend:
         """The condition that an index entry matches the query."""
         raise NotImplementedError
 
-    def title_match_sql(self, parsed: ParsedQuery) -> Sql:
-        """Matches that have at least one query word in the title or keywords."""
+    def title_match_sql(self, parsed: ParsedQuery, all_words: bool = False) -> Sql:
+        """Matches that have at least one query word (``all_words``: every one) in the
+        title or keywords."""
         raise NotImplementedError
 
     def score_sql(self, parsed: ParsedQuery) -> Sql:
@@ -96,7 +97,38 @@ class SearchBackend:
     def contains_sql(self) -> str:
         """A condition that the entry's compact text ``e.text`` (of the free preview
         pages only) contains a phrase (%s)."""
+        return self.contains_in("e.text")
+
+    def contains_in(self, column: str) -> str:
+        """A condition that the text expression ``column`` contains %s."""
         raise NotImplementedError
+
+    def phrase_rank_sql(self, parsed: ParsedQuery) -> Sql:
+        """A rank before the score (lower is better), or ("", []) for none: the whole
+        query as the title (0), in the title (1), else 3 (2 is for the public text:
+        see ``public_phrase_ids``, checked on the first results only, as reading the
+        text of every match would cost more than the rest of the search)."""
+        phrase = parsed.ranking_phrase
+        if not phrase:
+            return "", []
+        title = "lower(d.title)"
+        return (
+            f"(CASE WHEN {title} = %s THEN 0 WHEN {self.contains_in(title)} THEN 1 ELSE 3 END)",
+            [phrase, phrase],
+        )
+
+    def public_phrase_ids(self, cursor: CursorWrapper, ids: list[int], phrase: str) -> set[int]:
+        """Which of the documents hold ``phrase`` in their public text (``e.text``: the
+        free preview pages only; paid pages must not rank a document, or the order
+        of results would tell what they say)."""
+        if not ids:
+            return set()
+        cursor.execute(
+            "SELECT e.document_id FROM search_searchentry e "  # noqa: S608
+            f"WHERE e.document_id IN ({', '.join(['%s'] * len(ids))}) AND {self.contains_sql()}",
+            [*ids, phrase],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
     def window_order(self) -> str:
         """ORDER BY that lets a LIMITed scan of the matches stop early ("" for any order)."""

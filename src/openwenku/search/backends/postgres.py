@@ -228,15 +228,18 @@ class PostgresBackend(SearchBackend):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
 
-    def _title_sql(self, parsed: ParsedQuery) -> Sql:
-        """A query word in the title or keywords (the index's first column)."""
-        return f"{TITLE_VECTOR} @@ %s::tsquery", [" | ".join(quote(t) for t in title_words(parsed))]
+    def _title_sql(self, parsed: ParsedQuery, all_words: bool = False) -> Sql:
+        """A query word (or all) in the title or keywords (the index's first column)."""
+        joiner = " & " if all_words else " | "
+        return f"{TITLE_VECTOR} @@ %s::tsquery", [
+            joiner.join(quote(t) for t in title_words(parsed))
+        ]
 
-    def title_match_sql(self, parsed: ParsedQuery) -> Sql:
+    def title_match_sql(self, parsed: ParsedQuery, all_words: bool = False) -> Sql:
         # Both conditions are answered by the two-column GIN index (title and keywords
         # part, whole vector; see migration 0003) in one scan, which intersects them
         # inside the index: no vector is read to test either.
-        title, title_params = self._title_sql(parsed)
+        title, title_params = self._title_sql(parsed, all_words)
         if _title_implies_match(parsed, title_words(parsed)):
             return title, title_params
         return f"{title} AND e.vector @@ %s::tsquery", [*title_params, tsquery_expression(parsed)]
@@ -247,8 +250,8 @@ class PostgresBackend(SearchBackend):
             [tsquery_expression(parsed)],
         )
 
-    def contains_sql(self) -> str:
-        return "strpos(e.text, %s) > 0"
+    def contains_in(self, column: str) -> str:
+        return f"strpos({column}, %s) > 0"
 
     def title_prefix_ids(self, tokens: list[str], prefix: str, limit: int) -> list[int]:
         parts = [f"{quote(t)}:A" for t in tokens]

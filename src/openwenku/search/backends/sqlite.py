@@ -86,8 +86,8 @@ class SqliteBackend(SearchBackend):
             return 0
         return round(found * (last - first + 1) / (last - lowest + 1))
 
-    def title_match_sql(self, parsed: ParsedQuery) -> Sql:
-        words = " OR ".join(quote(t) for t in title_words(parsed))
+    def title_match_sql(self, parsed: ParsedQuery, all_words: bool = False) -> Sql:
+        words = (" AND " if all_words else " OR ").join(quote(t) for t in title_words(parsed))
         return f"{TABLE} MATCH %s", [
             f"({fts_expression(parsed)}) AND {{title keywords}} : ({words})"
         ]
@@ -95,8 +95,8 @@ class SqliteBackend(SearchBackend):
     def score_sql(self, parsed: ParsedQuery) -> Sql:
         return f"round(bm25({TABLE}, {TITLE_WEIGHT}, {KEYWORDS_WEIGHT}, {BODY_WEIGHT}), 6)", []
 
-    def contains_sql(self) -> str:
-        return "instr(e.text, %s) > 0"
+    def contains_in(self, column: str) -> str:
+        return f"instr({column}, %s) > 0"
 
     def title_prefix_ids(self, tokens: list[str], prefix: str, limit: int) -> list[int]:
         parts = [f"title : {quote(t)}" for t in tokens]
