@@ -1,4 +1,5 @@
 import csv
+import os
 import threading
 from pathlib import Path
 
@@ -6,6 +7,11 @@ import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 
 from tests.shared import CORPUS
+
+# Workers, `serve` and `import` started by tests as processes publish at once too (the
+# site's default policy holds a new member's first uploads for review; tests/moderation
+# sets the policy it tests).
+os.environ.setdefault("OPENWENKU_REVIEW_POLICY", "none")
 
 
 def corpus_file(name: str) -> Path:
