@@ -47,3 +47,15 @@ def shared_dir() -> Path:
 SHARED = shared_dir()
 CORPUS = SHARED / "corpus"
 SEED = SHARED / "seed" / "000_e805396408d40de5.txt"
+
+
+# Documents that really carry contact details, and what holds them.
+HELD_FOR_CONTACTS: dict[str, set[str]] = {
+    # A novel's first page: "徐公子胜治www.91now.com整理制作，并提供下载" (an e-book
+    # site advertising itself).
+    "main/chatchat__1.pdf": {"url"},
+    # Links are recorded as information: a paper repeating
+    # "Permanent URL: http://sprouts.aisnet.org/9-37" on every page
+    # (pdfjs__TAMReview.pdf), a sheet of GitHub issue links
+    # (chatchat__langchain-ChatGLM_open.xlsx), e-mail addresses of authors.
+}

@@ -65,6 +65,7 @@ def test_found_with_obfuscations(text, kind, value):
         "共计 13800 元，增长 12.5%",
         "SF1 7 0 2 1 2 3 4 5 6 8 9 1 3 4 SF1",  # a table of digits
         "16 18 5 0 2.0 1.1 2 15 20",
+        "% 21% 5.9% 6.3% 230 192 2008 2009 Web+ 19%",  # counts and years in a table row
     ],
 )
 def test_ordinary_text_is_not_a_contact(text):

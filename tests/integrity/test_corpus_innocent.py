@@ -10,6 +10,7 @@ import pytest
 from openwenku.documents.models import Document
 from openwenku.integrity import selectors
 from tests.conftest import CORPUS, corpus_manifest
+from tests.shared import HELD_FOR_CONTACTS
 
 from .conftest import convert_file
 
@@ -29,17 +30,6 @@ OFFICE = [
     "main/tika__testWORD_various.docx",
     "main/poi__IllustrativeCases.docx",
 ]
-
-# Documents that really carry contact details, and what holds them.
-HELD_FOR_CONTACTS: dict[str, set[str]] = {
-    # A novel's first page: "徐公子胜治www.91now.com整理制作，并提供下载" (an e-book
-    # site advertising itself).
-    "main/chatchat__1.pdf": {"url"},
-    # Links are recorded as information: a paper repeating
-    # "Permanent URL: http://sprouts.aisnet.org/9-37" on every page
-    # (pdfjs__TAMReview.pdf), a sheet of GitHub issue links
-    # (chatchat__langchain-ChatGLM_open.xlsx), e-mail addresses of authors.
-}
 
 
 def _sample() -> list[str]:

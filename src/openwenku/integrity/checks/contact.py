@@ -113,6 +113,22 @@ def _clean_domain(domain: str) -> str:
     return domain.removeprefix("www.")
 
 
+_NUMBER_NEIGHBOUR = re.compile(r"[\d%.,]")
+
+
+def _in_a_table_of_numbers(folded: str, match: re.Match[str]) -> bool:
+    """A number written with spaces ("192 2008 2009") that sits between other numbers
+    is a row of table cells (counts, years, percentages), not a phone number."""
+    if not re.search(r"\s", match.group(0)):
+        return False
+    before = folded[: match.start()].rstrip()
+    after = folded[match.end() :].lstrip()
+    return bool(
+        (before and _NUMBER_NEIGHBOUR.match(before[-1]))
+        or (after and _NUMBER_NEIGHBOUR.match(after[0]))
+    )
+
+
 def find_contacts(text: str) -> list[Contact]:
     """Every contact detail in ``text``, earlier patterns winning overlaps."""
     folded = fold(text)
@@ -124,6 +140,8 @@ def find_contacts(text: str) -> list[Contact]:
             if any(start < e and s < end for s, e in taken):
                 continue
             groups = match.groupdict()
+            if kind == "phone" and _in_a_table_of_numbers(folded, match):
+                continue
             domain = ""
             if kind in ("email", "url"):
                 domain = _clean_domain(groups.get("domain") or groups.get("host") or "")
