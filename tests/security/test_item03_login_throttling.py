@@ -10,10 +10,8 @@ import threading
 
 import pytest
 import requests
-from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db.models import Sum
 from django.test import Client
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 pytestmark = pytest.mark.postgres
 
@@ -196,29 +194,6 @@ def test_item03_retry_after_is_the_cool_off(users, db):
     response = api("buyer", PASSWORD)
     assert_api_locked(response)
     assert int(response["Retry-After"]) == COOL_OFF_MINUTES * 60
-
-
-class _WideServer(ThreadedWSGIServer):
-    # Django's live server listens with a backlog of 10: 50 clients connecting at
-    # once would be reset by the kernel before any request reached the site.
-    request_queue_size = 128
-
-
-class _WideLiveServer(LiveServerThread):
-    server_class = _WideServer
-
-
-@pytest.fixture
-def wide_live_server(transactional_db):
-    """A live server (pytest-django's, with a deeper listen queue) on the test database."""
-    thread = _WideLiveServer("127.0.0.1", _StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,9 +11,7 @@ import threading
 
 import pytest
 import requests
-from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from openwenku.documents.models import Document, DocumentPage
 from openwenku.search import selectors, services
@@ -263,27 +261,6 @@ def test_item08_the_limit_lifts_after_a_minute(report, search_rate):
     # A minute passes.
     RateCounter.objects.update(window_start=F("window_start") - 61)
     assert web_search(client).status_code == 200
-
-
-class _WideServer(ThreadedWSGIServer):
-    # Room for many clients connecting at once (Django's live server keeps 10).
-    request_queue_size = 128
-
-
-class _WideLiveServer(LiveServerThread):
-    server_class = _WideServer
-
-
-@pytest.fixture
-def wide_live_server(transactional_db):
-    thread = _WideLiveServer("127.0.0.1", _StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
 
 
 @pytest.mark.django_db(transaction=True)
