@@ -8,6 +8,7 @@ covers the response object's exact text)."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -167,16 +168,25 @@ def _handler(fake: FakeAlipay):
     return Handler
 
 
+@contextlib.contextmanager
+def _serving(handler):
+    """A provider's fake API on a free local port, for as long as the block runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def fake_alipay(keys):
     fake = FakeAlipay(url="", keys=keys)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/gateway.do"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
+    with _serving(_handler(fake)) as base:
+        fake.url = f"{base}/gateway.do"
+        yield fake
 
 
 @pytest.fixture
@@ -397,13 +407,9 @@ def _wx_handler(fake: FakeWechat):
 @pytest.fixture
 def fake_wechat(wx_keys):
     fake = FakeWechat(url="", keys=wx_keys)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _wx_handler(fake))
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
+    with _serving(_wx_handler(fake)) as base:
+        fake.url = base
+        yield fake
 
 
 @pytest.fixture
