@@ -49,6 +49,12 @@ def test_recharge_by_wechat_on_a_phone(page, live_server, member, wechat_on, wx_
     page.check("input[name=provider][value=wechat]")
     page.click("#recharge-form button[type=submit]")
     page.wait_for_selector("#pay-qr")
+    # The QR image loads after the page: wait for it (polling; the CSP forbids the eval
+    # wait_for_function uses).
+    for _ in range(100):
+        if page.locator("#pay-qr").evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(100)
     assert page.locator("#pay-qr").evaluate("img => img.complete && img.naturalWidth > 0")
     assert "待支付" in page.inner_text("#order-state")
 
